@@ -1,0 +1,102 @@
+# Training Techniques for Neural Networks, from scratch.
+#   make lab    set up (once) and open the chapters in JupyterLab
+#   make test   set up (once), then unit tests, the pair sync check and nbval over every chapter
+# Other targets: sync, execute, lint, bench, clean. See README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Use the conda environment from environment.yml when it is active, else a local .venv.
+ifeq ($(CONDA_DEFAULT_ENV),training-techniques)
+  BIN :=
+  PY := python
+  STAMP := .conda-installed
+else
+  VENV := .venv
+  BIN := $(VENV)/bin/
+  PY := $(VENV)/bin/python
+  STAMP := $(VENV)/.installed
+endif
+
+# Reproducible numbers: one BLAS thread (fastest here for these small matrices,
+# and the last digits of sums do not depend on the machine's core count), a
+# fixed hash seed, and no Agg backend (it would hide the notebooks' figures).
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+unexport MPLBACKEND
+# A local copy of MNIST beside the project is used when MNIST_DIR is not set.
+ifeq ($(MNIST_DIR),)
+  ifneq ($(wildcard ../shared/mnist/train-labels-idx1-ubyte.gz),)
+    export MNIST_DIR := $(abspath ../shared/mnist)
+  endif
+endif
+export PATH := $(abspath $(dir $(PY))):$(PATH)
+
+CHAPTERS_PY := $(sort $(wildcard chapters/[0-9][0-9]_*.py))
+CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
+           --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=900
+
+# JupyterLab opens the .py chapters as notebooks (jupytext), set inside this environment only.
+define LAB_SETTINGS
+import json, pathlib, sys
+path = pathlib.Path(sys.prefix, "share", "jupyter", "lab", "settings", "overrides.json")
+path.parent.mkdir(parents=True, exist_ok=True)
+settings = json.loads(path.read_text()) if path.exists() else {}
+viewers = settings.setdefault("@jupyterlab/docmanager-extension:plugin", {}).setdefault("defaultViewers", {})
+viewers["python"] = "Jupytext Notebook"
+path.write_text(json.dumps(settings, indent=2) + "\n")
+endef
+export LAB_SETTINGS
+
+.PHONY: help setup data lab test unit nbval sync execute lint bench clean
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# //'
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(BIN)" ]; then :; elif [ ! -x $(PY) ]; then echo "creating $(VENV)"; python3 -m venv $(VENV); fi
+	@echo "installing the project and its dependencies (once)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebooks,test]'
+	@$(PY) -c "$$LAB_SETTINGS"
+	@touch $@
+
+setup: $(STAMP)
+
+data: setup
+	@$(PY) -m dataset.mnist --quiet
+
+lab: data
+	$(BIN)jupyter lab --notebook-dir=chapters
+
+test: data
+	@$(PY) -m pytest -q tests
+	@$(PY) -m pytest -q $(NBVAL) $(CHAPTERS_NB)
+
+unit: setup
+	@$(PY) -m pytest -q tests
+
+nbval: data
+	@$(PY) -m pytest -q $(NBVAL) $(CHAPTERS_NB)
+
+# The .py files are the source: update each notebook from its .py, keeping outputs.
+sync: setup
+	@for f in $(CHAPTERS_PY); do $(BIN)jupytext --quiet --update --to ipynb "$$f"; done
+
+execute: sync data
+	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" || exit 1; done
+
+lint: setup
+	@$(BIN)ruff check common dataset tests chapters
+
+bench: data
+	@$(PY) -m benchmarks all
+
+clean:
+	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

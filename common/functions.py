@@ -1,0 +1,102 @@
+"""Activation functions, softmax and cross-entropy (numerically stable).
+
+All functions work on numpy arrays of any float dtype and keep that dtype.
+"""
+
+import numpy as np
+
+
+def identity(x):
+    """f(x) = x."""
+    return x
+
+
+def sigmoid(x):
+    """Logistic function 1 / (1 + exp(-x)), computed without overflow warnings.
+
+    For x >= 0 the textbook form is used; for x < 0 the equivalent
+    exp(x) / (1 + exp(x)), so ``exp`` never sees a large positive argument.
+    """
+    x = np.asarray(x)
+    out = np.empty_like(x, dtype=np.result_type(x, np.float32))
+    positive = x >= 0
+    out[positive] = 1.0 / (1.0 + np.exp(-x[positive]))
+    exp_x = np.exp(x[~positive])
+    out[~positive] = exp_x / (1.0 + exp_x)
+    return out
+
+
+def sigmoid_grad(x):
+    """Derivative of the sigmoid: s(x) (1 - s(x))."""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def relu(x):
+    """max(0, x), elementwise."""
+    return np.maximum(x, 0)
+
+
+def relu_grad(x):
+    """1 where x > 0, else 0 (the sub-gradient at 0 is taken as 0)."""
+    return (np.asarray(x) > 0).astype(np.result_type(x, np.float32))
+
+
+def tanh(x):
+    """Hyperbolic tangent, elementwise."""
+    return np.tanh(x)
+
+
+def log_softmax(x):
+    """log(softmax(x)) along the last axis, stable: x - max - log(sum(exp(x - max)))."""
+    x = np.asarray(x)
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(x):
+    """exp(x_k) / sum_j exp(x_j) along the last axis, after subtracting the max."""
+    x = np.asarray(x)
+    shifted = x - x.max(axis=-1, keepdims=True)
+    exp_x = np.exp(shifted)
+    return exp_x / exp_x.sum(axis=-1, keepdims=True)
+
+
+def _label_indices(t, n_classes):
+    """Class indices from labels given as indices (N,) or one-hot rows (N, C)."""
+    t = np.asarray(t)
+    if t.ndim == 2:
+        if t.shape[1] != n_classes:
+            raise ValueError(f"one-hot labels have {t.shape[1]} columns, the scores have {n_classes}")
+        return t.argmax(axis=1)
+    return t.astype(np.intp, copy=False)
+
+
+def cross_entropy_error(y, t):
+    """Mean cross-entropy -1/N sum log y[n, t_n] of probabilities ``y``.
+
+    y: (N, C) probabilities (rows sum to 1) or (C,) for one sample.
+    t: labels as indices (N,) or one-hot (N, C).
+    No epsilon is added inside the log: a probability of exactly 0 for the
+    true class gives +inf, which is the honest answer. To train, use
+    :func:`softmax_cross_entropy` on scores, which never takes log(0).
+    """
+    y = np.asarray(y)
+    if y.ndim == 1:
+        y = y.reshape(1, -1)
+        t = np.asarray(t).reshape(1, -1) if np.ndim(t) == 1 and np.size(t) == y.shape[1] else np.atleast_1d(t)
+    idx = _label_indices(t, y.shape[1])
+    with np.errstate(divide="ignore"):
+        return float(-np.mean(np.log(y[np.arange(y.shape[0]), idx])))
+
+
+def softmax_cross_entropy(x, t):
+    """Mean cross-entropy of softmax(x) against labels ``t``, from scores ``x``.
+
+    Uses log-softmax, so it is exact and finite for any finite scores.
+    x: (N, C) scores; t: (N,) indices or (N, C) one-hot.
+    """
+    x = np.asarray(x)
+    idx = _label_indices(t, x.shape[1])
+    log_p = log_softmax(x)
+    return float(-np.mean(log_p[np.arange(x.shape[0]), idx]))

@@ -1,0 +1,229 @@
+"""Parameter-update rules (chapter 1).
+
+Every optimizer has one method, ``update(params, grads)``, that changes the
+arrays in ``params`` in place (networks hold references to the same arrays).
+``params`` and ``grads`` are dicts with the same keys and shapes; a missing
+or extra key, or a shape that differs, raises an error naming the key.
+State (velocities, running averages) is created per key on the first call and
+kept across calls, so one optimizer object trains one model.
+
+Notation: g is the gradient, eta the learning rate (``lr``), and all
+operations are elementwise.
+"""
+
+import numpy as np
+
+
+class Optimizer:
+    """Base class: checks the arguments and keeps per-key state."""
+
+    def update(self, params, grads):
+        check_params_and_grads(params, grads)
+        for key in params:
+            self._update_one(key, params, grads[key])
+        return params
+
+    def _update_one(self, key, params, grad):
+        raise NotImplementedError
+
+    def _state(self, store, key, like):
+        """The state array ``store[key]``, created as zeros shaped like ``like`` on first use."""
+        value = store.get(key)
+        if value is None:
+            value = store[key] = np.zeros_like(like, dtype=np.result_type(like, np.float32))
+        elif value.shape != np.shape(like):
+            raise ValueError(
+                f"params[{key!r}] has shape {np.shape(like)} but this optimizer's state for it has "
+                f"shape {value.shape}: use a new optimizer for a new model"
+            )
+        return value
+
+    def __repr__(self):
+        settings = ", ".join(f"{k}={v}" for k, v in vars(self).items() if not isinstance(v, dict))
+        return f"{type(self).__name__}({settings})"
+
+
+def check_params_and_grads(params, grads):
+    """Raise ValueError naming the first key that is missing, extra, or of the wrong shape."""
+    for key in params:
+        if key not in grads:
+            raise ValueError(f"grads is missing key {key!r}")
+    for key in grads:
+        if key not in params:
+            raise ValueError(f"grads has key {key!r} that params does not have")
+    for key, param in params.items():
+        if np.shape(param) != np.shape(grads[key]):
+            raise ValueError(
+                f"grads[{key!r}] has shape {np.shape(grads[key])} but params[{key!r}] has shape {np.shape(param)}"
+            )
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent: W <- W - eta g."""
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def _update_one(self, key, params, grad):
+        params[key] -= self.lr * grad
+
+
+class Momentum(Optimizer):
+    """Polyak's heavy ball: v <- alpha v - eta g,  W <- W + v."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+        self.v = {}
+
+    def _update_one(self, key, params, grad):
+        v = self._state(self.v, key, params[key])
+        v *= self.momentum
+        v -= self.lr * grad
+        params[key] += v
+
+
+class Nesterov(Optimizer):
+    """Nesterov momentum (Sutskever et al. 2013), written for the look-ahead point.
+
+    The definition evaluates g at W + alpha v. Storing the look-ahead point
+    instead of W (Bengio et al. 2013) turns it into an update that needs only
+    the gradient at the stored parameters:
+        v <- alpha v - eta g,   W <- W + alpha v - eta g   (with the new v).
+    """
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+        self.v = {}
+
+    def _update_one(self, key, params, grad):
+        v = self._state(self.v, key, params[key])
+        step = self.lr * grad
+        v *= self.momentum
+        v -= step
+        params[key] += self.momentum * v - step
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad (Duchi et al. 2011): h <- h + g*g,  W <- W - eta g / (sqrt(h) + eps).
+
+    eps = 1e-7 sits outside the square root (as in the original book) and only
+    guards the first steps against division by zero.
+    """
+
+    def __init__(self, lr=0.01, eps=1e-7):
+        self.lr = lr
+        self.eps = eps
+        self.h = {}
+
+    def _update_one(self, key, params, grad):
+        h = self._state(self.h, key, params[key])
+        h += grad * grad
+        params[key] -= self.lr * grad / (np.sqrt(h) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton 2012): h <- rho h + (1 - rho) g*g,  W <- W - eta g / (sqrt(h) + eps).
+
+    ``decay_rate`` is rho (0.99 as in the original book); eps = 1e-7 outside the root.
+    """
+
+    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
+        self.lr = lr
+        self.decay_rate = decay_rate
+        self.eps = eps
+        self.h = {}
+
+    def _update_one(self, key, params, grad):
+        h = self._state(self.h, key, params[key])
+        h *= self.decay_rate
+        h += (1.0 - self.decay_rate) * grad * grad
+        params[key] -= self.lr * grad / (np.sqrt(h) + self.eps)
+
+
+class AdaDelta(Optimizer):
+    """AdaDelta (Zeiler 2012), which has no global learning rate.
+
+        E[g2]  <- rho E[g2] + (1 - rho) g*g
+        dW      = - sqrt(E[dW2] + eps) / sqrt(E[g2] + eps) * g
+        E[dW2] <- rho E[dW2] + (1 - rho) dW*dW
+        W      <- W + dW
+    eps sits inside both square roots, as in the paper (rho = 0.95, eps = 1e-6).
+    The ratio of the two RMS values gives the step the units of W.
+    """
+
+    def __init__(self, decay_rate=0.95, eps=1e-6):
+        self.decay_rate = decay_rate
+        self.eps = eps
+        self.mean_sq_grad = {}
+        self.mean_sq_delta = {}
+
+    def _update_one(self, key, params, grad):
+        rho = self.decay_rate
+        mean_sq_grad = self._state(self.mean_sq_grad, key, params[key])
+        mean_sq_delta = self._state(self.mean_sq_delta, key, params[key])
+        mean_sq_grad *= rho
+        mean_sq_grad += (1.0 - rho) * grad * grad
+        delta = -np.sqrt(mean_sq_delta + self.eps) / np.sqrt(mean_sq_grad + self.eps) * grad
+        mean_sq_delta *= rho
+        mean_sq_delta += (1.0 - rho) * delta * delta
+        params[key] += delta
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015) with bias correction, in the paper's efficient form.
+
+        m <- beta1 m + (1 - beta1) g,     v <- beta2 v + (1 - beta2) g*g
+        W <- W - eta_t m / (sqrt(v) + eps),  eta_t = eta sqrt(1 - beta2^t) / (1 - beta1^t)
+    Folding both corrections into eta_t equals eta m_hat / (sqrt(v_hat) + eps')
+    with m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t), for a slightly
+    rescaled eps' (chapter 1 derives and checks it). eps = 1e-8 outside the root.
+    """
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr = lr
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.iter = 0
+        self.m = {}
+        self.v = {}
+
+    def update(self, params, grads):
+        check_params_and_grads(params, grads)
+        self.iter += 1
+        self.lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
+        for key in params:
+            self._update_one(key, params, grads[key])
+        return params
+
+    def _update_one(self, key, params, grad):
+        m = self._state(self.m, key, params[key])
+        v = self._state(self.v, key, params[key])
+        m *= self.beta1
+        m += (1.0 - self.beta1) * grad
+        v *= self.beta2
+        v += (1.0 - self.beta2) * grad * grad
+        params[key] -= self.lr_t * m / (np.sqrt(v) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+
+    After the Adam step, W <- W - eta * weight_decay * W, applied to every
+    parameter whose key starts with 'W' (weights, not biases or BatchNorm's
+    gamma and beta).
+    """
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        super().__init__(lr, beta1, beta2, eps)
+        self.weight_decay = weight_decay
+
+    def _update_one(self, key, params, grad):
+        super()._update_one(key, params, grad)
+        if key.startswith("W"):
+            params[key] -= self.lr * self.weight_decay * params[key]
+
+
+OPTIMIZERS = {cls.__name__: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, AdaDelta, Adam, AdamW)}
