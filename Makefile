@@ -35,11 +35,13 @@ ifeq ($(MNIST_DIR),)
 endif
 export PATH := $(abspath $(dir $(PY))):$(PATH)
 
-CHAPTERS_PY := $(sort $(wildcard chapters/[0-9][0-9]_*.py))
+# Every chapter by default; e.g. `make execute CHAPTERS=chapters/03_batch_normalization.py` for one.
+CHAPTERS ?= $(sort $(wildcard chapters/[0-9][0-9]_*.py))
+CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
-           --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=900
+           --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
 # JupyterLab opens the .py chapters as notebooks (jupytext), set inside this environment only.
 define LAB_SETTINGS
@@ -69,7 +71,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 data: setup
-	@$(PY) -m dataset.mnist --quiet
+	@$(PY) -m dataset --quiet
 
 lab: data
 	$(BIN)jupyter lab --notebook-dir=chapters

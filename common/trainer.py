@@ -18,7 +18,9 @@ class Trainer:
     Evaluation: when ``x_test`` is given (test or validation data) the
     accuracy on it and on the training data (its first
     ``evaluate_sample_num`` samples if set) is recorded before training and
-    after each epoch, so 200 epochs give 201 points.
+    after each epoch, so 200 epochs give 201 points. ``evaluate_every=k``
+    evaluates every k-th epoch instead (and always after the last one), for
+    experiments that need only the end point.
 
     ``train()`` returns a dict of lists: 'train_loss' (one per iteration, the
     loss of the mini-batch before its update), 'train_acc' and 'test_acc'
@@ -28,7 +30,7 @@ class Trainer:
 
     def __init__(self, network, optimizer, x_train, t_train, x_test=None, t_test=None,
                  epochs=None, iterations=None, batch_size=100, sampling="shuffle",
-                 evaluate_sample_num=None, rng=None, progress=False):
+                 evaluate_sample_num=None, evaluate_every=1, rng=None, progress=False):
         if (epochs is None) == (iterations is None):
             raise ValueError("give exactly one of epochs or iterations")
         if sampling not in ("shuffle", "replacement"):
@@ -49,6 +51,7 @@ class Trainer:
         self.iterations = iterations if iterations is not None else epochs * self.iterations_per_epoch
         self.sampling = sampling
         self.evaluate_sample_num = evaluate_sample_num
+        self.evaluate_every = evaluate_every
         self.rng = as_generator(rng)
         self.progress = progress
 
@@ -87,8 +90,9 @@ class Trainer:
             loss, grads = self.network.loss_and_gradient(self.x_train[idx], self.t_train[idx])
             self.optimizer.update(self.network.params, grads)
             history["train_loss"].append(loss)
-            if evaluate and i % self.iterations_per_epoch == 0:
-                self._evaluate(history, i // self.iterations_per_epoch)
+            epoch, end_of_epoch = divmod(i, self.iterations_per_epoch)
+            if evaluate and end_of_epoch == 0 and (epoch % self.evaluate_every == 0 or i == self.iterations):
+                self._evaluate(history, epoch)
             if bar is not None:
                 bar.update()
         if bar is not None:

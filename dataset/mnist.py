@@ -187,13 +187,3 @@ def fetch(download=True):
         folder = path.parent
     return folder
 
-
-if __name__ == "__main__":
-    import sys
-
-    try:
-        where = fetch()
-    except MnistError as error:
-        sys.exit(f"MNIST is not available: {error}")
-    if "--quiet" not in sys.argv:
-        print(f"MNIST files checked in {where}")

@@ -39,6 +39,11 @@ def test_trainer_is_reproducible(sampling):
     assert a == b
 
 
+def test_trainer_can_evaluate_every_few_epochs_and_always_at_the_end():
+    history = make_trainer(epochs=7, evaluate_every=3).train()
+    assert history["epochs"] == [0, 3, 6, 7]
+
+
 def test_trainer_by_iterations_without_evaluation():
     x, t = blobs()
     trainer = Trainer(MultiLayerNet(8, [10], 3), SGD(), x, t, iterations=7, batch_size=16)
