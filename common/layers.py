@@ -3,7 +3,9 @@
 Shapes: N is the batch size, D the input width, M the output width.
 ``forward`` caches what ``backward`` needs; ``backward(dout)`` returns the
 gradient with respect to the layer's input and stores parameter gradients
-as attributes (``dW``, ``db``, ``dgamma``, ``dbeta``).
+as attributes (``dW``, ``db``, ``dgamma``, ``dbeta``). ``infer(x)`` is the
+inference-mode forward pass without caching anything, so it can run on
+several threads at once (see ``MultiLayerNet.accuracy``).
 """
 
 import numpy as np
@@ -36,6 +38,9 @@ class Affine:
                 f"x has shape {x.shape}: {x.shape[-1]} features, the layer expects (N, {self.W.shape[0]})"
             )
         self.x = x
+        return self.infer(x)
+
+    def infer(self, x):
         out = x @ self.W
         if self.b is not None:
             out += self.b
@@ -59,6 +64,9 @@ class Relu:
         self.mask = x > 0
         return np.maximum(x, 0)
 
+    def infer(self, x):
+        return np.maximum(x, 0)
+
     def backward(self, dout):
         return dout * self.mask
 
@@ -70,11 +78,14 @@ class Sigmoid:
         self.out = None
 
     def forward(self, x):
+        self.out = self.infer(x)
+        return self.out
+
+    def infer(self, x):
         # exp of a large positive number overflows to inf, and 1/(1+inf) is the
         # correct limit 0; silence only that harmless warning.
         with np.errstate(over="ignore"):
-            self.out = 1.0 / (1.0 + np.exp(-x))
-        return self.out
+            return 1.0 / (1.0 + np.exp(-x))
 
     def backward(self, dout):
         return dout * self.out * (1.0 - self.out)
@@ -89,6 +100,9 @@ class Tanh:
     def forward(self, x):
         self.out = np.tanh(x)
         return self.out
+
+    def infer(self, x):
+        return np.tanh(x)
 
     def backward(self, dout):
         return dout * (1.0 - self.out * self.out)
@@ -153,8 +167,8 @@ class BatchNormalization:
         self.beta = beta
         self.momentum = momentum
         self.eps = eps
-        self.running_mean = running_mean
-        self.running_var = running_var
+        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
+        self.running_var = np.ones_like(gamma) if running_var is None else running_var
         self.x_hat = None
         self.inv_std = None
         self.dgamma = None
@@ -163,9 +177,6 @@ class BatchNormalization:
     def forward(self, x, train=True):
         if x.ndim != 2:
             raise ValueError(f"BatchNormalization expects 2-D input (N, D), got shape {x.shape}")
-        if self.running_mean is None:
-            self.running_mean = np.zeros(x.shape[1], dtype=x.dtype)
-            self.running_var = np.ones(x.shape[1], dtype=x.dtype)
         if train:
             mu = x.mean(axis=0)
             xc = x - mu
@@ -176,10 +187,12 @@ class BatchNormalization:
             self.running_mean += (1.0 - self.momentum) * mu
             self.running_var *= self.momentum
             self.running_var += (1.0 - self.momentum) * var
-            x_hat = self.x_hat
-        else:
-            x_hat = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        return self.gamma * x_hat + self.beta
+            return self.gamma * self.x_hat + self.beta
+        return self.infer(x)
+
+    def infer(self, x):
+        """Normalize with the running statistics (inference mode)."""
+        return self.gamma * ((x - self.running_mean) / np.sqrt(self.running_var + self.eps)) + self.beta
 
     def backward(self, dout):
         """Compact form: dx = inv_std / N * (N dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""
@@ -220,7 +233,10 @@ class Dropout:
                 out *= 1.0 / keep
             return out
         self.mask = None
-        return x if self.inverted else x * keep
+        return self.infer(x)
+
+    def infer(self, x):
+        return x if self.inverted else x * (1.0 - self.dropout_ratio)
 
     def backward(self, dout):
         if self.mask is None:  # after an inference-mode forward pass

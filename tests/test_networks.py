@@ -41,6 +41,24 @@ def test_dropout_network_gradient_check_in_inference_mode(rng):
     assert max(errors.values()) < TOL, errors
 
 
+def test_sampled_gradient_check_of_a_full_size_batchnorm_network(rng):
+    x, t = rng.random((6, 784)), rng.integers(0, 10, 6)
+    net = MultiLayerNetExtend(784, [20, 20], 10, use_batchnorm=True, rng=rng)
+    errors = gradient_check(net, x, t, max_entries=40, rng=rng)
+    assert set(errors) == set(net.params)
+    assert max(errors.values()) < TOL, errors
+
+
+def test_a_broken_backward_pass_fails_the_check(rng):
+    x, t = small_batch(rng, n=8)
+    net = MultiLayerNetExtend(5, [6], 3, use_batchnorm=True, rng=rng)
+    layer = net.layers["BatchNorm1"]
+    correct_backward = layer.backward
+    layer.backward = lambda dout: correct_backward(dout) * 1.01  # a 1 % error upstream of W1
+    errors = gradient_check(net, x, t)
+    assert errors["W1"] > 1e-3 and errors["W2"] < TOL
+
+
 def test_numerical_gradient_leaves_running_statistics_unchanged(rng):
     x, t = small_batch(rng, n=8)
     net = MultiLayerNetExtend(5, [4], 3, use_batchnorm=True, rng=rng)
@@ -111,3 +129,15 @@ def test_accuracy_with_index_and_one_hot_labels(rng):
     assert net.accuracy(x, t) == 1.0
     assert net.accuracy(x, np.eye(3)[t]) == 1.0
     assert net.accuracy(x, (t + 1) % 3) == 0.0
+
+
+def test_chunked_threaded_accuracy_equals_the_plain_computation(rng):
+    from common import networks
+
+    net = MultiLayerNetExtend(20, [30, 30], 4, use_batchnorm=True, use_dropout=True, dropout_inverted=False, rng=rng)
+    x = rng.standard_normal((3 * networks.INFERENCE_CHUNK + 17, 20))
+    net.loss_and_gradient(x[:50], rng.integers(0, 4, 50))  # move the running statistics off their start
+    t = rng.integers(0, 4, len(x))
+    plain = float(np.mean(net.predict(x).argmax(axis=1) == t))
+    assert net.accuracy(x, t) == plain
+    np.testing.assert_array_equal(net.infer(x[:10]), net.predict(x[:10]))

@@ -1,0 +1,1 @@
+"""Benchmarks of the classic experiments at their original settings (``python -m benchmarks NAME``)."""
