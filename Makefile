@@ -39,7 +39,7 @@ export PATH := $(abspath $(dir $(PY))):$(PATH)
 CHAPTERS ?= $(sort $(wildcard chapters/[0-9][0-9]_*.py))
 CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+NBVAL := -n auto --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
