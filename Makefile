@@ -39,7 +39,7 @@ export PATH := $(abspath $(dir $(PY))):$(PATH)
 CHAPTERS ?= $(sort $(wildcard chapters/[0-9][0-9]_*.py))
 CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
-NBVAL := -n auto --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
@@ -55,7 +55,7 @@ path.write_text(json.dumps(settings, indent=2) + "\n")
 endef
 export LAB_SETTINGS
 
-.PHONY: help setup data lab test unit nbval sync execute lint bench clean
+.PHONY: help setup data lab test unit nbval sync execute lint bench student html html-check clean
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# //'
@@ -64,7 +64,7 @@ $(STAMP): pyproject.toml
 	@if [ -z "$(BIN)" ]; then :; elif [ ! -x $(PY) ]; then echo "creating $(VENV)"; python3 -m venv $(VENV); fi
 	@echo "installing the project and its dependencies (once)"
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebooks,test]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebooks,test,book]'
 	@$(PY) -c "$$LAB_SETTINGS"
 	@touch $@
 
@@ -76,15 +76,17 @@ data: setup
 lab: data
 	$(BIN)jupyter lab --notebook-dir=chapters
 
+# One pytest run on every core: unit tests, sync and student-copy checks, the
+# site in Chromium (skipped where it is not installed), and nbval over every chapter.
+# A notebook's cells stay on one worker (--dist loadfile).
 test: data
-	@$(PY) -m pytest -q tests
-	@$(PY) -m pytest -q $(NBVAL) $(CHAPTERS_NB)
+	@$(PY) -m pytest -q -n auto --dist loadfile tests $(NBVAL) $(CHAPTERS_NB)
 
 unit: setup
-	@$(PY) -m pytest -q tests
+	@$(PY) -m pytest -q -n auto tests
 
 nbval: data
-	@$(PY) -m pytest -q $(NBVAL) $(CHAPTERS_NB)
+	@$(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
 
 # The .py files are the source: update each notebook from its .py, keeping outputs.
 sync: setup
@@ -94,11 +96,23 @@ execute: sync data
 	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" || exit 1; done
 
 lint: setup
-	@$(BIN)ruff check common dataset tests chapters
+	@$(BIN)ruff check common dataset tests tools benchmarks chapters
 
 bench: data
 	@$(PY) -m benchmarks all
 
+# Student copies (solutions removed, outputs cleared) in student/, not committed.
+student: setup
+	@$(PY) -m tools.student --out student $(CHAPTERS_NB)
+
+# The executed chapters as a static site in site/, checked in headless Chromium.
+html: setup
+	@$(PY) -m tools.html --out site
+	@$(MAKE) --no-print-directory html-check
+
+html-check: setup
+	@$(PY) -m tools.check_site site
+
 clean:
-	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache student site
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -60,7 +60,10 @@ def batch_norm_gradient_check():
 
 
 def batch_norm_test():
-    """1000 samples, 784-100x5-10, SGD lr 0.01, batch 100, 20 epochs, 16 weight scales, with and without BN (float32)."""
+    """1000 samples, 784-100x5-10, SGD lr 0.01, batch 100, 20 epochs, 16 weight scales, with and without BN.
+
+    float32, as in chapter 3.
+    """
     x_train, t_train, _, _ = mnist()
     x, t = x_train[:1000], t_train[:1000]
     wins = 0
@@ -104,7 +107,8 @@ def hyperparameter_optimization():
     x_train, t_train, _, _ = mnist()
     results = search.random_search(x_train[:500], t_train[:500], trials=100, seed=0)
     best = results[0]
-    return f"best validation accuracy {best['val_acc']:.2f} at lr {best['lr']:.1e}, weight decay {best['weight_decay']:.1e}"
+    return (f"best validation accuracy {best['val_acc']:.2f} at lr {best['lr']:.1e}, "
+            f"weight decay {best['weight_decay']:.1e}")
 
 
 EXPERIMENTS = {f.__name__: f for f in (optimizer_compare_mnist, weight_init_compare, batch_norm_gradient_check,

@@ -1,0 +1,1 @@
+"""Tools that turn the chapters into a book: student copies, the HTML site, the glossary check."""
