@@ -334,6 +334,8 @@ assert saturated > 0.5, saturated
 # Sigmoid, std 0.01: from layer 2 on, a unit's output hardly varies between inputs (std below 0.01) ...
 collapse = [spread_across_inputs(a) for a in acts["sigmoid, std 0.01"]]
 assert all(s < 0.01 for s in collapse[1:]), collapse
+# (it falls more than 20-fold per layer)
+assert all(collapse[l + 1] < collapse[l] / 20 for l in range(DEPTH - 1)), collapse
 # ... and at least 99% of all values lie within 0.05 of 0.5.
 assert all(np.mean(np.abs(a - 0.5) < 0.05) > 0.99 for a in acts["sigmoid, std 0.01"][1:])
 
@@ -439,8 +441,12 @@ assert ratio["sigmoid, std 1"] < 0.5, ratio
 # Tanh with Xavier, ReLU with Xavier and He: no vanishing, layer 1 gets at least 0.3 of layer 5's gradient.
 for label in ("tanh, Xavier", "ReLU, Xavier", "ReLU, He"):
     assert 0.3 < ratio[label] < 3, (label, ratio[label])
-# ReLU with std 0.01: not vanishing with depth, but tiny everywhere (tiny activations x tiny signals).
-assert max(grad_W["ReLU, std 0.01"]) < 1e-7 < min(grad_W["ReLU, He"]), grad_W
+# ReLU with He: the backpropagated signal keeps its size, within a factor 2 from layer 5 to layer 1.
+signal_std = [float(s.std()) for s in results["ReLU, He"]["signals"]]
+assert 0.5 < signal_std[0] / signal_std[-1] < 2, signal_std
+# ReLU with std 0.01: not vanishing with depth, but tiny everywhere (tiny activations x tiny signals):
+# every weight gradient is more than 100 000 times smaller than the smallest with He.
+assert max(grad_W["ReLU, std 0.01"]) < 1e-5 * min(grad_W["ReLU, He"]), grad_W
 
 # %% [markdown]
 # What the numbers say (`images/02_gradients_per_layer.png`):
@@ -453,11 +459,15 @@ assert max(grad_W["ReLU, std 0.01"]) < 1e-7 < min(grad_W["ReLU, He"]), grad_W
 #   gets a fraction of layer 5's gradient; but most units are saturated and
 #   pass almost nothing.
 # - **Tanh with Xavier** and **ReLU with He** keep the gradient at about the
-#   same size in every layer: the rule did its job in both directions.
+#   same size in every layer: the rule did its job in both directions. (With
+#   ReLU, layer 1's weight gradient is about half the others' although the
+#   signal is flat: its input $x$ has mean 0, whereas the ReLU outputs feeding
+#   layers 2–5 are all positive, so their products with the signal partly add
+#   up instead of cancelling.)
 # - **ReLU with std 0.01** is the interesting case: the *signal* vanishes
 #   towards the input and the *activations* vanish towards the output, and the
 #   two cancel in $a_{l-1}^\top\,\partial L/\partial z_l$: every layer gets a
-#   weight gradient around $10^{-9}$, four to six orders of magnitude below He's. With
+#   weight gradient around $10^{-9}$, about a million times smaller than with He. With
 #   a learning rate of 0.01, such a network hardly moves. The next section
 #   shows it on MNIST.
 

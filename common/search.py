@@ -1,0 +1,245 @@
+"""Hyperparameter search: random and grid trials, run in parallel processes (chapter 5).
+
+A *trial* trains one network with one setting of the hyperparameters (the
+learning rate ``lr`` of SGD and the weight decay ``weight_decay``) and records
+its accuracy on the training and validation data after every epoch.
+
+Every trial carries its own child seed, one of
+``np.random.SeedSequence(seed).spawn(n)``. The generator made from that child
+alone decides the trial's sampled hyperparameters, its initial weights and its
+mini-batch order. A trial's result therefore does not depend on which process
+runs it, or when: a parallel search returns exactly the table of a sequential
+one.
+
+The functions that a worker process runs (:func:`init_worker`,
+:func:`run_trial`) live here, in an importable module, and not in a notebook:
+with the 'spawn' start method (the default on macOS and Windows) and
+'forkserver' (Linux, from Python 3.14) a worker finds them by importing this
+module. The data travel to each worker once, through the pool's initializer,
+not once per trial.
+"""
+
+import itertools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from common.networks import MultiLayerNet
+from common.optimizers import SGD
+from common.trainer import Trainer
+
+# The search space of the original book (ch. 6): lr = 10^U(-6, -2), weight decay = 10^U(-8, -4).
+ORIGINAL_SPACE = {"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}
+HYPERPARAMETERS = ("lr", "weight_decay")
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def log_uniform(rng, low, high, size=None):
+    """Sample ``10 ** U(log10 low, log10 high)``: every decade in [low, high] is equally likely.
+
+    ``rng`` is a numpy Generator; returns a Python float, or an array when ``size`` is given.
+    """
+    if not 0 < low < high:
+        raise ValueError(f"need 0 < low < high for a log scale, got low={low}, high={high}")
+    exponent = rng.uniform(np.log10(low), np.log10(high), size)
+    return float(10.0 ** exponent) if size is None else 10.0 ** exponent
+
+
+def log_grid(low, high, n):
+    """``n`` values evenly spaced on a log scale: the centres of ``n`` equal cells of [low, high].
+
+    Centres, not end points: each grid value stands for an equal share of the
+    range, as each random value does on average. E.g. log_grid(1e-6, 1e-2, 4)
+    gives 10^-5.5, 10^-4.5, 10^-3.5, 10^-2.5.
+    """
+    edges = np.linspace(np.log10(low), np.log10(high), n + 1)
+    return [float(10.0 ** e) for e in (edges[:-1] + edges[1:]) / 2]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One trial to run: its number, its child seed, and its hyperparameters.
+
+    ``space`` {name: (low, high)}: hyperparameters sampled log-uniformly from
+    the trial's own generator (random search). ``fixed`` {name: value}:
+    hyperparameters given as they are (grid search). Together they must name
+    exactly 'lr' and 'weight_decay'.
+    """
+
+    index: int
+    seed: np.random.SeedSequence
+    space: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)
+
+
+def random_trials(n, space=None, seed=0):
+    """``n`` random-search trials; trial i gets the i-th child of ``SeedSequence(seed).spawn(n)``.
+
+    ``space`` {name: (low, high)} defaults to ORIGINAL_SPACE. The values are
+    drawn inside each trial from its own generator, so trial i is the same
+    whether or not the other trials exist, and in whichever process it runs.
+    """
+    space = dict(ORIGINAL_SPACE if space is None else space)
+    children = np.random.SeedSequence(seed).spawn(n)
+    return [Trial(i, child, space=space) for i, child in enumerate(children)]
+
+
+def grid_trials(grid, seed=0):
+    """One trial per combination of ``grid`` {name: list of values}, each with its own child seed.
+
+    The child seed decides only the initial weights and the mini-batch order.
+    """
+    combinations = list(itertools.product(*grid.values()))
+    children = np.random.SeedSequence(seed).spawn(len(combinations))
+    return [Trial(i, child, fixed=dict(zip(grid, values)))
+            for i, (child, values) in enumerate(zip(children, combinations))]
+
+
+@dataclass(frozen=True)
+class SearchProblem:
+    """The part of every trial that does not change: data, network shape and training length.
+
+    Defaults are the original book's search (ch. 6): 6 hidden layers of 100
+    ReLU units with He initial weights, plain SGD, 50 epochs of mini-batches
+    of 100. ``dtype`` is the network's precision (float32 or float64).
+    """
+
+    x_train: np.ndarray
+    t_train: np.ndarray
+    x_val: np.ndarray
+    t_val: np.ndarray
+    hidden_size_list: tuple = (100,) * 6
+    output_size: int = 10
+    activation: str = "relu"
+    weight_init_std: str = "he"
+    epochs: int = 50
+    batch_size: int = 100
+    dtype: type = np.float64
+
+
+# The problem of this worker process, set once by init_worker.
+_problem = None
+
+
+def init_worker(problem):
+    """Pool initializer: keep ``problem`` (data included) in this process for all its trials."""
+    global _problem
+    _problem = problem
+
+
+def run_trial(trial):
+    """Train one network for ``trial`` on the worker's problem; return a dict of results.
+
+    Keys: 'trial', 'lr', 'weight_decay', 'val_acc' and 'train_acc' (after the
+    last epoch), 'val_curve' and 'train_curve' (before training and after
+    each epoch). A learning rate so large that the loss overflows gives a
+    poor accuracy, not a warning.
+    """
+    p = _problem
+    if p is None:
+        raise RuntimeError("no problem in this process: call init_worker(problem) first")
+    rng = np.random.default_rng(trial.seed)  # the only source of randomness of this trial
+    settings = dict(trial.fixed)
+    for name, (low, high) in trial.space.items():
+        settings[name] = log_uniform(rng, low, high)
+    if sorted(settings) != sorted(HYPERPARAMETERS):
+        raise ValueError(f"trial {trial.index} sets {sorted(settings)}, expected {list(HYPERPARAMETERS)}")
+    network = MultiLayerNet(p.x_train.shape[1], p.hidden_size_list, p.output_size,
+                            activation=p.activation, weight_init_std=p.weight_init_std,
+                            weight_decay_lambda=settings["weight_decay"], rng=rng, dtype=p.dtype)
+    trainer = Trainer(network, SGD(lr=settings["lr"]), p.x_train, p.t_train, p.x_val, p.t_val,
+                      epochs=p.epochs, batch_size=p.batch_size, rng=rng)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        history = trainer.train()
+    return {"trial": trial.index, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
+            "val_acc": history["test_acc"][-1], "train_acc": history["train_acc"][-1],
+            "val_curve": history["test_acc"], "train_curve": history["train_acc"]}
+
+
+def available_cores():
+    """Cores this process may use (``os.process_cpu_count``, else the affinity mask, else ``os.cpu_count``)."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+@contextmanager
+def _single_threaded_blas():
+    """Start worker processes with one BLAS thread each, so that n workers use n cores, not n².
+
+    The variables reach workers started by 'spawn' or 'forkserver'; a
+    'fork' worker inherits the BLAS library as already set up in the parent
+    (the Makefile exports OPENBLAS_NUM_THREADS=1).
+    """
+    saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_search(trials, problem, workers=None, start_method=None):
+    """Run ``trials`` on ``problem``; return their results in trial order.
+
+    workers: number of processes, by default one per available core, at most
+    one per trial. ``workers=1`` runs the same functions one after the other
+    in this process (the sequential reference). start_method: 'fork',
+    'spawn', 'forkserver' or None for the platform's default.
+    """
+    trials = list(trials)
+    if workers is None:
+        workers = available_cores()
+    workers = max(1, min(workers, len(trials)))
+    if workers == 1:
+        global _problem
+        saved, _problem = _problem, problem
+        try:
+            return [run_trial(trial) for trial in trials]
+        finally:
+            _problem = saved
+    context = multiprocessing.get_context(start_method)
+    with _single_threaded_blas(), ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
+                                                      initargs=(problem,)) as pool:
+        return list(pool.map(run_trial, trials))
+
+
+def sort_results(results):
+    """Results sorted by final validation accuracy, best first (ties: lower trial number first)."""
+    return sorted(results, key=lambda r: (-r["val_acc"], r["trial"]))
+
+
+def format_table(results, rows=None):
+    """A plain-text table of ``results`` (best first), rounded for printing; ``rows`` limits its length."""
+    ordered = sort_results(results)[:rows]
+    lines = [f"{'rank':>4} {'trial':>5} {'lr':>9} {'weight decay':>12} {'val acc':>7} {'train acc':>9}"]
+    for rank, r in enumerate(ordered, 1):
+        lines.append(f"{rank:>4} {r['trial']:>5} {r['lr']:>9.2e} {r['weight_decay']:>12.2e} "
+                     f"{r['val_acc']:>7.2f} {r['train_acc']:>9.2f}")
+    return "\n".join(lines)
+
+
+def narrow_space(results, names=HYPERPARAMETERS, top=10, margin=0.25):
+    """Coarse to fine: a new log-scale range per hyperparameter around the ``top`` best trials.
+
+    For each name the new range spans the top trials' values, widened by
+    ``margin`` decades on each side: [min / 10^margin, max * 10^margin]. It may
+    reach beyond the old range, which is right when the best values sit at
+    its edge. Returns {name: (low, high)}.
+    """
+    best = sort_results(results)[:top]
+    space = {}
+    for name in names:
+        exponents = np.log10([r[name] for r in best])
+        space[name] = (float(10.0 ** (exponents.min() - margin)), float(10.0 ** (exponents.max() + margin)))
+    return space
