@@ -101,12 +101,15 @@ def overfit_dropout():
 
 
 def hyperparameter_optimization():
-    """500 samples (20 % validation), 784-100x6-10, SGD, 50 epochs, 100 random trials, in parallel."""
-    from common import search
+    """500 samples (20 % validation), 784-100x6-10, SGD, 50 epochs, 100 random trials on every core (float32)."""
+    from common.search import ORIGINAL_SPACE, SearchProblem, random_trials, run_search, sort_results
+    from common.util import train_validation_split
 
     x_train, t_train, _, _ = mnist()
-    results = search.random_search(x_train[:500], t_train[:500], trials=100, seed=0)
-    best = results[0]
+    (x, t), (x_val, t_val) = train_validation_split(x_train[:500], t_train[:500], validation_ratio=0.2,
+                                                    rng=np.random.default_rng(0))
+    problem = SearchProblem(x, t, x_val, t_val, epochs=50, batch_size=100, dtype=np.float32)
+    best = sort_results(run_search(random_trials(100, ORIGINAL_SPACE, seed=0), problem))[0]
     return (f"best validation accuracy {best['val_acc']:.2f} at lr {best['lr']:.1e}, "
             f"weight decay {best['weight_decay']:.1e}")
 
