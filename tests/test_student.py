@@ -65,4 +65,8 @@ def test_student_copy_runs_up_to_the_first_exercise(path, tmp_path):
     failed = [i for i, c in enumerate(copy.cells) if c.cell_type == "code"
               and any(o.output_type == "error" for o in c.get("outputs", []))
               and "raises-exception" not in c.metadata.get("tags", [])]
-    assert failed == [first], f"the first error should be the first exercise (cell {first}), got cells {failed}"
+    # A solution that is a statement fails where it stands; one that is a function body fails when the
+    # self-check right after it calls the function. Nothing before the first exercise may fail.
+    allowed = {first, next(i for i in range(first + 1, len(copy.cells)) if copy.cells[i].cell_type == "code")}
+    assert len(failed) == 1 and failed[0] in allowed, (
+        f"the first error should come from the first exercise (cells {sorted(allowed)}), got cells {failed}")

@@ -31,7 +31,7 @@ def terms_of(path):
         if cell.cell_type == "markdown" and HEADING.search(cell.source):
             rows = []
             for line in cell.source.splitlines():
-                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
                 if len(cells) != 4 or set(cells[0]) <= set("-: ") or cells[0].lower() == "english":
                     continue
                 rows.append(tuple(cells))

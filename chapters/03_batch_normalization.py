@@ -1,0 +1,927 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 3 — Batch Normalization
+#
+# Chapter 2 showed that the distribution of a network's activations depends
+# on the scale of its initial weights: too small and every layer's signal
+# shrinks towards zero, too large and the units saturate or the signal
+# explodes. Choosing the scale well (Xavier, He) fixes the *start* of
+# training. **Batch Normalization** (Ioffe & Szegedy, 2015) goes further: it
+# normalizes the pre-activations of every layer, on every mini-batch,
+# throughout training.
+#
+# **Learning goals.** After this chapter you can
+#
+# 1. write the Batch Normalization forward pass and say where the layer sits
+#    in a network (Affine → BatchNorm → activation) and why the Affine layer
+#    before it needs no bias;
+# 2. draw its computational graph and derive the backward pass node by node,
+#    then simplify it to the compact form the library uses;
+# 3. check gradients of the layer and of a whole network correctly, and
+#    explain why a batch of one sample proves nothing;
+# 4. explain the difference between training mode (batch statistics) and
+#    inference mode (running statistics);
+# 5. read the classic experiment of 16 weight scales, with and without
+#    BatchNorm, and explain both what BatchNorm fixes and what it does not.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from common.gradient import gradient_check, numerical_gradient, relative_error
+from common.layers import BatchNormalization
+from common.networks import MultiLayerNetExtend
+from common.optimizers import SGD
+from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
+from common.trainer import Trainer
+from dataset.mnist import load_mnist
+
+(x_train, t_train), (x_test, t_test) = load_mnist()
+print(x_train.shape, x_train.dtype, t_train.shape)
+
+# %% [markdown]
+# ## 1. The algorithm
+#
+# Take a mini-batch of $N$ inputs $x_1, \dots, x_N$ to the layer (each a
+# vector of $D$ features; everything below is done feature by feature).
+# Batch Normalization computes
+#
+# $$
+# \mu = \frac1N\sum_{n=1}^N x_n, \qquad
+# \sigma^2 = \frac1N\sum_{n=1}^N (x_n-\mu)^2, \qquad
+# \hat x_n = \frac{x_n-\mu}{\sqrt{\sigma^2+\varepsilon}}, \qquad
+# y_n = \gamma\,\hat x_n + \beta .
+# $$
+#
+# * $\mu$ and $\sigma^2$ are the **mini-batch statistics**: the mean and the
+#   (biased, divide-by-$N$) variance of each feature over the batch.
+# * $\hat x$ has mean 0 and variance (almost) 1 over the batch, whatever the
+#   scale of the weights that produced $x$. The small constant
+#   $\varepsilon$ ($10^{-5}$ in our library, as in PyTorch; the
+#   original book uses $10^{-6}$) keeps the division finite when a feature
+#   is constant over the batch.
+# * $\gamma$ (scale) and $\beta$ (shift) are learned parameters, one per
+#   feature, initialised to 1 and 0. They give the network back the freedom
+#   the normalization took away: with $\gamma = \sqrt{\sigma^2+\varepsilon}$
+#   and $\beta = \mu$ the layer would be the identity.
+#
+# **Where it sits.** As in the original paper and the original book, our
+# `MultiLayerNetExtend(use_batchnorm=True)` puts it between the Affine layer
+# and the activation: Affine → BatchNorm → ReLU, in every hidden layer.
+#
+# **No bias before it.** An Affine layer computes $xW + b$. BatchNorm then
+# subtracts the batch mean, and the mean of $xW + b$ is the mean of $xW$
+# plus $b$: the bias cancels out exactly. It cannot change the output, so
+# its gradient is exactly zero and it would never learn; $\beta$ does its
+# job. The library therefore builds the hidden Affine layers without a bias
+# (the parameters are `W1, gamma1, beta1, ..., WL, bL`). We verify the "exactly
+# zero" in section 3.
+#
+# Below, the forward pass written as a chain of small steps. Each step is one
+# node of the computational graph that follows; the `cache` keeps what the
+# backward pass will need.
+
+# %%
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    """Batch Normalization in train mode, one elementary step per line.  x: (N, D); gamma, beta: (D,)."""
+    n = x.shape[0]
+    mu = x.sum(axis=0) / n        # node 1: mean
+    xc = x - mu                   # node 2: centre
+    sq = xc**2                    # node 3: square
+    var = sq.sum(axis=0) / n      # node 4: mean of squares = variance
+    std = np.sqrt(var + eps)      # node 5: standard deviation
+    inv_std = 1.0 / std           # node 6: reciprocal
+    x_hat = xc * inv_std          # node 7: normalize
+    y = gamma * x_hat             # node 8: scale
+    out = y + beta                # node 9: shift
+    cache = {"n": n, "xc": xc, "std": std, "inv_std": inv_std, "x_hat": x_hat, "gamma": gamma}
+    return out, cache
+
+
+rng = np.random.default_rng(0)
+x = 3.0 + 2.0 * rng.standard_normal((8, 5))      # a batch of 8 samples, 5 features, far from mean 0 / variance 1
+gamma = 1.0 + 0.1 * rng.standard_normal(5)
+beta = 0.1 * rng.standard_normal(5)
+
+out, cache = batchnorm_forward(x, gamma, beta)
+layer = BatchNormalization(gamma, beta)            # the library's layer
+assert np.allclose(layer.forward(x, train=True), out, rtol=0, atol=1e-12)
+x_hat = cache["x_hat"]
+# after normalization every feature has mean 0 and variance 1 over the batch (up to eps)
+assert np.allclose(x_hat.mean(axis=0), 0, atol=1e-12) and np.allclose(x_hat.var(axis=0), 1, atol=1e-5)
+print("input  mean, var of feature 0:", round(float(x[:, 0].mean()), 3), round(float(x[:, 0].var()), 3))
+print("x_hat  mean, var of feature 0:", round(float(x_hat[:, 0].mean()), 3), round(float(x_hat[:, 0].var()), 3))
+
+# %% [markdown]
+# ## 2. The computational graph and the backward pass
+#
+# The figure shows the nine nodes of `batchnorm_forward`. Data flow left to
+# right; gradients flow right to left. Note the two places where a value is
+# used twice: $x$ feeds both the mean (node 1) and the subtraction (node 2),
+# and the centred value $x_c$ feeds both the squaring (node 3) and the
+# normalization (node 7). Where a value branches, its gradient is the *sum*
+# of the gradients that come back along the branches.
+
+# %% jupyter={"source_hidden": true}
+# Drawing code for the graph (matplotlib boxes and arrows); the picture matters, not this code.
+def draw_batchnorm_graph():
+    fig, ax = plt.subplots(figsize=(14, 3.8))
+    ax.set_xlim(-0.5, 14.9)
+    ax.set_ylim(-1.0, 3.0)
+    ax.axis("off")
+    node_style = {"boxstyle": "round,pad=0.35", "facecolor": "#fde9d9", "edgecolor": "#d62728"}
+    value_style = {"boxstyle": "round,pad=0.3", "facecolor": "#e8f0fb", "edgecolor": "#1f77b4"}
+    X, MEAN1, SUB, SQUARE, MEAN2, SQRT, RECIP = (0.0, 1.0), (1.4, 2.2), (2.8, 1.0), (4.4, 2.2), (6.1, 2.2), (7.9, 2.2), (9.6, 2.2)
+    MUL1, MUL2, ADD, OUT, GAMMA, BETA = (10.8, 1.0), (12.2, 1.0), (13.6, 1.0), (14.7, 1.0), (12.2, -0.5), (13.6, -0.5)
+    nodes = [(MEAN1, "① mean"), (SUB, "② −"), (SQUARE, "③ (·)²"), (MEAN2, "④ mean"), (SQRT, "⑤ √(· + ε)"),
+             (RECIP, "⑥ 1/·"), (MUL1, "⑦ ×"), (MUL2, "⑧ ×"), (ADD, "⑨ +")]
+    boxes = {}  # position -> the box drawn there, so that arrows stop at its border
+    for (x_pos, y_pos), label in nodes:
+        boxes[x_pos, y_pos] = ax.text(x_pos, y_pos, label, ha="center", va="center", fontsize=11, bbox=node_style)
+    for (x_pos, y_pos), label in [(X, "$x$"), (GAMMA, r"$\gamma$"), (BETA, r"$\beta$"), (OUT, "out")]:
+        boxes[x_pos, y_pos] = ax.text(x_pos, y_pos, label, ha="center", va="center", fontsize=12, bbox=value_style)
+    fig.canvas.draw()  # lay out the boxes before the arrows are clipped to them
+    edges = [  # (from, to, label on the arrow)
+        (X, MEAN1, ""), (X, SUB, "$x$"), (MEAN1, SUB, r"$\mu$"), (SUB, SQUARE, "$x_c$"),
+        (SQUARE, MEAN2, "$x_c^2$"), (MEAN2, SQRT, r"$\sigma^2$"), (SQRT, RECIP, r"$\sigma$"),
+        (RECIP, MUL1, r"$1/\sigma$"), (SUB, MUL1, "$x_c$"), (MUL1, MUL2, r"$\hat{x}$"),
+        (GAMMA, MUL2, ""), (MUL2, ADD, "$y$"), (BETA, ADD, ""), (ADD, OUT, ""),
+    ]
+    for start, end, label in edges:
+        ax.annotate("", xy=end, xytext=start,
+                    arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.3, "shrinkA": 2, "shrinkB": 2,
+                                "patchA": boxes[start].get_bbox_patch(), "patchB": boxes[end].get_bbox_patch()})
+        if label:
+            mid_x, mid_y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+            horizontal = start[1] == end[1]
+            ax.text(mid_x + (0 if horizontal else 0.12), mid_y + 0.12, label, ha="center" if horizontal else "left",
+                    va="bottom", fontsize=11, color="#1f77b4")
+    ax.annotate("", xy=(1.0, -0.75), xytext=(10.0, -0.75),
+                arrowprops={"arrowstyle": "-|>", "color": "#d62728", "lw": 1.2, "ls": "--"})
+    ax.text(5.5, -0.62, "backward pass: gradients flow from right to left, node ⑨ first",
+            ha="center", va="bottom", fontsize=10, color="#d62728")
+    ax.set_title("Batch Normalization as a computational graph (train mode, per feature)")
+    return fig
+
+
+fig = draw_batchnorm_graph()
+save_figure(fig, "03_computational_graph")
+plt.show()
+
+# %% [markdown]
+# ### Node by node
+#
+# Write $\bar v$ for $\partial L/\partial v$, the gradient of the loss with
+# respect to a value $v$; the backward pass starts from
+# $\overline{\text{out}}$ (called `dout`, shape $(N, D)$). Walking the graph
+# backwards, each node multiplies the incoming gradient by its local
+# derivative. A sum over the batch in the forward pass (nodes 1 and 4)
+# becomes a broadcast in the backward pass, and a broadcast in the forward
+# pass ($\mu$, $\sigma$, $\gamma$, $\beta$ are used by every sample) becomes
+# a sum over the batch.
+#
+# | node | forward | backward |
+# |---|---|---|
+# | ⑨ | $\text{out} = y + \beta$ | $\bar\beta = \sum_n \overline{\text{out}}_n$, $\ \bar y = \overline{\text{out}}$ |
+# | ⑧ | $y = \gamma\hat x$ | $\bar\gamma = \sum_n \bar y_n \hat x_n$, $\ \bar{\hat x} = \gamma\,\bar y$ |
+# | ⑦ | $\hat x = x_c \cdot (1/\sigma)$ | $\overline{x_c}^{(1)} = \bar{\hat x}/\sigma$, $\ \overline{(1/\sigma)} = \sum_n \bar{\hat x}_n x_{c,n}$ |
+# | ⑥ | $1/\sigma$ | $\bar\sigma = -\overline{(1/\sigma)}/\sigma^2$ |
+# | ⑤ | $\sigma = \sqrt{\sigma^2+\varepsilon}$ | $\overline{\sigma^2} = \bar\sigma / (2\sigma)$ |
+# | ④ | $\sigma^2 = \frac1N\sum_n x_{c,n}^2$ | $\overline{x_{c,n}^2} = \overline{\sigma^2}/N$ for every $n$ |
+# | ③ | $x_c^2$ | $\overline{x_c}^{(2)} = 2x_c\,\overline{x_c^2}$ |
+# | ② | $x_c = x - \mu$ | $\overline{x_c} = \overline{x_c}^{(1)} + \overline{x_c}^{(2)}$, $\ \bar x^{(1)} = \overline{x_c}$, $\ \bar\mu = -\sum_n \overline{x_{c,n}}$ |
+# | ① | $\mu = \frac1N\sum_n x_n$ | $\bar x^{(2)}_n = \bar\mu/N$, $\ \bar x = \bar x^{(1)} + \bar x^{(2)}$ |
+#
+# The code is the table, one line per entry:
+
+# %%
+def batchnorm_backward_staged(dout, cache):
+    """Backward pass of batchnorm_forward, node by node (⑨ to ①). Returns dx, dgamma, dbeta."""
+    n, xc, std, inv_std, x_hat, gamma = (cache[k] for k in ("n", "xc", "std", "inv_std", "x_hat", "gamma"))
+    dbeta = dout.sum(axis=0)                    # ⑨ out = y + beta
+    dy = dout
+    dgamma = np.sum(dy * x_hat, axis=0)         # ⑧ y = gamma * x_hat
+    dx_hat = dy * gamma
+    dxc_1 = dx_hat * inv_std                    # ⑦ x_hat = xc * inv_std  (first use of xc)
+    dinv_std = np.sum(dx_hat * xc, axis=0)
+    dstd = -dinv_std / std**2                   # ⑥ inv_std = 1 / std
+    dvar = dstd / (2.0 * std)                   # ⑤ std = sqrt(var + eps)
+    dsq = np.broadcast_to(dvar / n, xc.shape)   # ④ var = sum(sq) / n
+    dxc_2 = 2.0 * xc * dsq                      # ③ sq = xc ** 2  (second use of xc)
+    dxc = dxc_1 + dxc_2                         # ② xc = x - mu: the two branches of xc add up
+    dx_1 = dxc
+    dmu = -np.sum(dxc, axis=0)
+    dx_2 = np.broadcast_to(dmu / n, xc.shape)   # ① mu = sum(x) / n
+    dx = dx_1 + dx_2                            # the two branches of x add up
+    return dx, dgamma, dbeta
+
+
+# %% [markdown]
+# ### The compact form
+#
+# Nine steps are easy to check but wasteful. Collapse them: write
+# $s = 1/\sqrt{\sigma^2+\varepsilon}$ and $g_n = \bar{\hat x}_n = \gamma\,\overline{\text{out}}_n$.
+# Using $x_n - \mu = \hat x_n / s$,
+#
+# $$
+# \overline{\sigma^2} = \sum_n g_n (x_n-\mu)\left(-\tfrac12\right)s^3 = -\tfrac12 s^2 \sum_n g_n \hat x_n ,
+# \qquad
+# \bar\mu = -s\sum_n g_n + \overline{\sigma^2}\cdot\left(-\tfrac2N\right)\underbrace{\sum_n (x_n-\mu)}_{=0}
+#         = -s\sum_n g_n ,
+# $$
+#
+# $$
+# \bar x_n = s\,g_n + \overline{\sigma^2}\,\frac{2(x_n-\mu)}{N} + \frac{\bar\mu}{N}
+# = \frac{s}{N}\Big(N g_n - \sum_m g_m - \hat x_n \sum_m g_m \hat x_m\Big).
+# $$
+#
+# This is one line of numpy, and it is what `common.layers.BatchNormalization.backward`
+# computes. Read it as: take the gradient $g$, remove its mean over the
+# batch and its component along $\hat x$, scale by $s$. Two consequences
+# follow directly, for every batch:
+# $\sum_n \bar x_n = 0$ and $\sum_n \bar x_n \hat x_n = 0$.
+#
+# Both implementations must agree to rounding error:
+
+# %%
+dout = rng.standard_normal(x.shape)
+dx_staged, dgamma_staged, dbeta_staged = batchnorm_backward_staged(dout, cache)
+
+layer = BatchNormalization(gamma, beta)
+layer.forward(x, train=True)
+dx_compact = layer.backward(dout)
+
+agreement = {
+    "dx": relative_error(dx_staged, dx_compact),
+    "dgamma": relative_error(dgamma_staged, layer.dgamma),
+    "dbeta": relative_error(dbeta_staged, layer.dbeta),
+}
+assert all(err < 1e-12 for err in agreement.values()), agreement   # staged and compact agree to ~1e-12
+print({name: err < 1e-12 for name, err in agreement.items()})
+
+# %% [markdown]
+# ## 3. Why the bias before BatchNorm is useless
+#
+# The compact form says $\sum_n \bar x_n = 0$. If the Affine layer before
+# BatchNorm had a bias $b$, its gradient would be
+# $\bar b = \sum_n \bar x_n$, the same sum: exactly zero, for every batch
+# and every loss. And in the forward pass, adding $b$ changes nothing.
+# Both statements, checked:
+
+# %%
+b = rng.standard_normal(5)
+out_with_bias, cache_with_bias = batchnorm_forward(x + b, gamma, beta)
+dx_with_bias, _, _ = batchnorm_backward_staged(dout, cache_with_bias)
+bias_gradient = dx_with_bias.sum(axis=0)
+
+assert np.allclose(out_with_bias, out, rtol=0, atol=1e-12)          # the bias does not change the output
+assert np.max(np.abs(bias_gradient)) < 1e-12 * np.max(np.abs(dx_with_bias))   # its gradient is zero (rounding only)
+print("output changed by the bias:", bool(np.max(np.abs(out_with_bias - out)) > 1e-12))
+print("bias gradient is zero (to rounding):", bool(np.max(np.abs(bias_gradient)) < 1e-12))
+
+# %% [markdown]
+# ## 4. Gradient check
+#
+# Agreement between two hand derivations is not proof: both could share a
+# mistake. The gradient check compares backpropagation with central
+# differences $\big(f(\theta+h)-f(\theta-h)\big)/2h$ and reports, for each
+# parameter, the **relative error** $\max|a-b| \,/\, \max(10^{-8}, \max(|a|+|b|))$.
+# In float64 with $h = 10^{-5}$ a correct gradient gives about $10^{-10}$; a
+# wrong one gives something near 1.
+#
+# **The layer.** As a loss take $f = \sum_{n,d} \text{out}_{nd}\, w_{nd}$ for a fixed
+# random $w$, so that $\overline{\text{out}} = w$. We differentiate with
+# respect to $x$, $\gamma$ and $\beta$ on the batch of 8 samples, and check
+# the staged and the compact backward passes alike.
+
+# %%
+w = rng.standard_normal(x.shape)
+
+
+def layer_loss():
+    return float(np.sum(batchnorm_forward(x, gamma, beta)[0] * w))
+
+
+numerical = {"x": numerical_gradient(layer_loss, x),
+             "gamma": numerical_gradient(layer_loss, gamma),
+             "beta": numerical_gradient(layer_loss, beta)}
+staged = dict(zip(("x", "gamma", "beta"), batchnorm_backward_staged(w, batchnorm_forward(x, gamma, beta)[1])))
+layer = BatchNormalization(gamma, beta)
+layer.forward(x, train=True)
+compact = {"x": layer.backward(w), "gamma": layer.dgamma, "beta": layer.dbeta}
+
+layer_errors = {}
+for name in numerical:
+    assert np.max(np.abs(numerical[name])) > 1e-3, name          # the gradients are not zero
+    layer_errors[f"{name} (staged)"] = relative_error(staged[name], numerical[name])
+    layer_errors[f"{name} (compact)"] = relative_error(compact[name], numerical[name])
+assert max(layer_errors.values()) < 1e-6, layer_errors
+print({name: f"{err:.0e}" if err > 1e-6 else "< 1e-6" for name, err in layer_errors.items()})
+
+# %% [markdown]
+# **A network.** Next, a 784-100-100-10 network with BatchNorm in both
+# hidden layers (parameters `W1, gamma1, beta1, W2, gamma2, beta2, W3, b3`),
+# on a batch of 10 MNIST images, in float64. Central differences cost two
+# forward passes per entry, so for the large weight matrices we check 200
+# randomly chosen entries each (all entries of the smaller parameters):
+# about a thousand partial derivatives, a fraction of a second.
+# `gradient_check` raises an error if backpropagation returns an all-zero
+# gradient for any parameter.
+
+# %%
+net = MultiLayerNetExtend(784, [100, 100], 10, use_batchnorm=True, rng=np.random.default_rng(1))
+x_check, t_check = x_train[:10].astype(np.float64), t_train[:10]
+network_errors = gradient_check(net, x_check, t_check, max_entries=200, rng=np.random.default_rng(2))
+_, analytic = net.loss_and_gradient(x_check, t_check)
+
+assert all(np.max(np.abs(analytic[key])) > 1e-6 for key in net.params)   # no parameter has a zero gradient
+assert max(network_errors.values()) < 1e-6, network_errors                # backprop matches central differences
+print("parameters:", list(network_errors))
+print("max relative error < 1e-6:", all(err < 1e-6 for err in network_errors.values()))
+
+fig, ax = plt.subplots(figsize=FIGSIZE)
+ax.bar(list(network_errors), list(network_errors.values()), color=color("Batch Normalization"))
+ax.axhline(1e-6, color="black", ls="--", lw=1, label="threshold 1e-6")
+ax.set_yscale("log")
+ax.set_ylim(1e-13, 1e-3)
+ax.set_ylabel("max relative error (log scale)")
+ax.set_title("Gradient check, 784-100-100-10 with BatchNorm, batch of 10")
+ax.legend()
+save_figure(fig, "03_gradient_check")
+plt.show()
+
+# %% [markdown]
+# All errors are several orders of magnitude below the threshold (the exact
+# values, which depend on rounding, are in the figure).
+#
+# ### Why a batch of one proves nothing
+#
+# With $N = 1$ the batch mean is the sample itself, so $x_c = 0$,
+# $\sigma^2 = 0$ and $\hat x = 0/\sqrt{\varepsilon} = 0$ for every feature:
+# the layer outputs $\beta$ whatever it is fed. (Without $\varepsilon$ it
+# would be $0/0$.) Every layer after the first BatchNorm sees the same
+# input for any image, the loss no longer depends on $W_1$, $\gamma_1$,
+# $W_2$, ... — and backpropagation and central differences agree that all
+# these gradients are zero. (Here even the $\beta$'s and $W_3$ get zero
+# gradients: with $\beta = 0$ every ReLU input is exactly 0, where the ReLU's
+# slope is 0. Only the last bias $b_3$ still learns.) A gradient check on one sample compares zeros
+# with zeros and "passes", even for a backward pass that is completely
+# wrong.
+
+# %%
+loss_a, grads_one = net.loss_and_gradient(x_check[:1], t_check[:1])
+some_entries = {key: np.random.default_rng(3).choice(p.size, min(p.size, 200), replace=False)
+                for key, p in net.params.items()}
+numerical_one = net.numerical_gradient(x_check[:1], t_check[:1], indices=some_entries)
+
+assert np.all(net.layers["BatchNorm1"].x_hat == 0)                    # every normalized value is zero
+other_image = x_check[1:2]
+assert np.allclose(net.predict(other_image, train=True), net.predict(x_check[:1], train=True))  # output ignores input
+zero_keys = [key for key, grad in grads_one.items() if not np.any(grad)]
+assert {"W1", "gamma1", "W2", "gamma2"} <= set(zero_keys)
+assert not np.any(numerical_one["W1"])                                 # central differences agree: zero
+print("parameters whose gradient is exactly zero on a batch of one:", zero_keys)
+print("relative error of W1 on a batch of one:",
+      relative_error(grads_one["W1"].reshape(-1)[some_entries["W1"]], numerical_one["W1"]), "(zeros compared with zeros)")
+try:
+    gradient_check(net, x_check[:1], t_check[:1])
+except ValueError as error:
+    print("gradient_check refuses:", error)
+
+# %% [markdown]
+# ## 5. Training mode and inference mode
+#
+# In training, each sample is normalized with the statistics of *its*
+# mini-batch, so its output depends on which other samples share the batch.
+# At inference we want a deterministic answer per sample, even for a batch of
+# one. So the layer keeps **running statistics**, exponential moving averages
+# updated at every training step,
+#
+# $$
+# \mu_\text{run} \leftarrow m\,\mu_\text{run} + (1-m)\,\mu_\text{batch}, \qquad
+# \sigma^2_\text{run} \leftarrow m\,\sigma^2_\text{run} + (1-m)\,\sigma^2_\text{batch}, \qquad m = 0.9,
+# $$
+#
+# starting from 0 and 1, and in inference mode (`train=False`) uses them in
+# place of the batch statistics.
+#
+# To watch them converge, feed one BatchNorm layer the pre-activations
+# $z = xW$ of 10 000 MNIST images through a fixed random $W$ (5 units), in
+# shuffled batches of 100, for two epochs (200 steps). The data's own
+# statistics are the mean and variance of $z$ over all 10 000 images.
+#
+# *Predict before you run:* after 200 steps with $m = 0.9$, how much of the
+# starting values (0 and 1) is left in the running statistics?
+
+# %%
+rng = np.random.default_rng(5)
+z = x_train[:10000].astype(np.float64) @ (0.1 * rng.standard_normal((784, 5)))
+data_mean, data_var = z.mean(axis=0), z.var(axis=0)
+
+bn = BatchNormalization(np.ones(5), np.zeros(5))
+batch_size = 100
+running_means, running_vars = [], []
+for _ in range(2):                      # two epochs
+    order = rng.permutation(len(z))
+    for start in range(0, len(z), batch_size):
+        bn.forward(z[order[start:start + batch_size]], train=True)
+        running_means.append(bn.running_mean.copy())
+        running_vars.append(bn.running_var.copy())
+running_means, running_vars = np.array(running_means), np.array(running_vars)
+
+mean_gap = np.abs(bn.running_mean - data_mean) / np.sqrt(data_var)
+var_gap = np.abs(bn.running_var - data_var) / data_var
+assert mean_gap.max() < 0.1          # the running mean is within 0.1 standard deviations of the data's mean
+assert var_gap.max() < 0.1           # the running variance is within 10 % of the data's variance
+print("left of the initial values after 200 steps: 0.9**200 =", f"{0.9**200:.0e}")
+print("max |running mean - data mean| / data std:", round(float(mean_gap.max()), 3))
+print("max |running var - data var| / data var:  ", round(float(var_gap.max()), 3))
+
+fig, axes = plt.subplots(1, 2, figsize=FIGSIZE_WIDE)
+steps = np.arange(1, len(running_means) + 1)
+for unit in range(3):
+    line, = axes[0].plot(steps, running_means[:, unit], lw=1.2, label=f"unit {unit}")
+    axes[0].axhline(data_mean[unit], color=line.get_color(), ls="--", lw=1)
+    axes[1].plot(steps, running_vars[:, unit], lw=1.2, color=line.get_color(), label=f"unit {unit}")
+    axes[1].axhline(data_var[unit], color=line.get_color(), ls="--", lw=1)
+axes[0].set_title("running mean (solid), data mean (dashed)")
+axes[1].set_title("running variance (solid), data variance (dashed)")
+for ax in axes:
+    ax.set_xlabel("training step (batch of 100)")
+    ax.legend()
+axes[0].set_ylabel("mean of pre-activation")
+axes[1].set_ylabel("variance of pre-activation")
+save_figure(fig, "03_running_statistics")
+plt.show()
+
+# %% [markdown]
+# After about 30 steps ($0.9^{30} \approx 0.04$) the start is forgotten, and
+# the running statistics then wander around the data's statistics with the
+# noise of roughly the last ten batches. One detail: the library averages the
+# *biased* batch variance (divide by $N$), whose expectation is
+# $\frac{N-1}{N}\sigma^2$, 1 % low for $N = 100$; PyTorch uses the unbiased
+# estimate for its running variance. Either is fine at this batch size.
+#
+# Now the two modes side by side. On the same batch, the outputs differ
+# (batch statistics vs running statistics); and only in inference mode is a
+# sample's output independent of the other samples in its batch.
+
+# %%
+batch = z[:100]
+out_train = bn.forward(batch, train=True)
+out_infer = bn.forward(batch, train=False)
+out_infer_alone = bn.forward(batch[:1], train=False)
+out_train_other_batch = bn.forward(np.vstack([batch[:1], z[100:199]]), train=True)
+
+assert not np.allclose(out_train, out_infer)                      # the two modes give different outputs
+assert np.allclose(out_infer_alone[0], out_infer[0])              # inference: a sample's output ignores its batch mates
+assert not np.allclose(out_train_other_batch[0], out_train[0])    # training: it depends on them
+print("max |train-mode output - inference output| on one batch:", round(float(np.abs(out_train - out_infer).max()), 2))
+fresh = BatchNormalization(np.ones(5), np.zeros(5))
+print("same, for a fresh layer (running stats 0 and 1):",
+      round(float(np.abs(fresh.forward(batch, train=True) - fresh.forward(batch, train=False)).max()), 2))
+
+# %% [markdown]
+# With converged running statistics the two modes differ by the noise of one
+# batch's statistics; with a fresh layer the difference is huge. This is why
+# a network with BatchNorm must be switched to inference mode for
+# evaluation, and why it must have seen enough training batches first. (The
+# `accuracy` method and the `Trainer`'s evaluations use inference mode.)
+#
+# ## 6. BatchNorm makes a layer blind to the scale of its weights
+#
+# Multiply the weights $W$ of a layer followed by BatchNorm by $c > 0$:
+# the pre-activations, their mean and their standard deviation all scale by
+# $c$, and $\hat x$ does not change (up to $\varepsilon$). So the loss does
+# not change. But the gradient does: since $L(cW) = L(W)$, differentiating
+# gives $\nabla L(cW) = \nabla L(W)/c$. The *relative* size of an SGD step,
+# $\eta\lVert\nabla L\rVert/\lVert W\rVert$, is therefore divided by $c^2$:
+# large weights learn slowly, tiny weights take huge relative steps. This
+# **effective learning rate** (van Laarhoven 2017; Hoffer et al. 2018)
+# matters for the experiment that follows.
+#
+# *Predict before you run:* multiply the five hidden weight matrices of a
+# BatchNorm network by 10. What happens to the loss, and to their gradients?
+
+# %%
+net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=0.05, use_batchnorm=True,
+                          rng=np.random.default_rng(6))
+x_batch, t_batch = x_train[:100].astype(np.float64), t_train[:100]
+loss_1, grads_1 = net.loss_and_gradient(x_batch, t_batch)
+c = 10.0
+hidden = [f"W{i}" for i in range(1, 6)]
+for key in hidden:
+    net.params[key] *= c                 # in place: the layers hold the same arrays
+loss_c, grads_c = net.loss_and_gradient(x_batch, t_batch)
+
+gradient_ratio = {key: float(np.linalg.norm(grads_c[key]) / np.linalg.norm(grads_1[key])) for key in hidden}
+assert abs(loss_c - loss_1) < 1e-3 * loss_1                                  # the loss does not change
+assert all(abs(ratio * c - 1) < 0.01 for ratio in gradient_ratio.values())  # each hidden gradient is divided by c
+print("loss before and after scaling the hidden weights by 10:", round(loss_1, 4), round(loss_c, 4))
+print("gradient norm ratio per hidden layer:", {key: round(r, 3) for key, r in gradient_ratio.items()})
+
+# %% [markdown]
+# ## 7. The classic experiment: 16 weight scales, with and without BatchNorm
+#
+# **Settings, as in the original** (chapter 6 of "Deep Learning from
+# Scratch"): the first 1000 MNIST training images; 5 hidden layers of 100
+# ReLU units; SGD with $\eta = 0.01$; mini-batches of 100 (10 steps per
+# epoch); 20 epochs; the initial weights of *every* layer drawn with standard
+# deviation $w$ for 16 values $w$ = `np.logspace(0, -4, 16)`, from 1 down to
+# $10^{-4}$. For each $w$ we train the network with BatchNorm and the plain
+# one from the **same initial weights** (seed $k$ for the $k$-th scale; the
+# BatchNorm network only lacks the hidden biases, which start at zero
+# anyway) and the same sequence of mini-batches, and record the accuracy on
+# the 1000 training images before training and after every epoch.
+#
+# **Our choices, stated.** Mini-batches are drawn by shuffling each epoch
+# (every image once per epoch; the original draws with replacement — it
+# makes no difference to the conclusions). The networks compute in
+# **float32**, a precision choice that halves the run time (32 trainings
+# here); gradient checks above use float64. The `Trainer` evaluates on a
+# separate test set; since we want the accuracy on the training images
+# themselves, we run it one epoch at a time and measure after each, sharing
+# one random generator, which gives exactly the same batches as a single
+# 20-epoch run.
+#
+# *Predict before you run:* at which scales will the plain network learn at
+# all? Chapter 2's He scale for a layer of 100 inputs is $\sqrt{2/100} \approx 0.14$.
+
+# %%
+x_small, t_small = x_train[:1000], t_train[:1000]
+scales = np.logspace(0, -4, 16)
+EPOCHS = 20
+
+
+def train_accuracy_curve(use_batchnorm, scale, seed, eps=None):
+    """Train 784-100x5-10 (ReLU, SGD lr 0.01, batch 100) on the 1000 images; accuracy on them per epoch."""
+    net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=scale, use_batchnorm=use_batchnorm,
+                              rng=np.random.default_rng(seed), dtype=np.float32)
+    if eps is not None:
+        for layer in net.layers.values():
+            if isinstance(layer, BatchNormalization):
+                layer.eps = eps
+    optimizer = SGD(lr=0.01)
+    batches_rng = np.random.default_rng(1000 + seed)
+    curve = [net.accuracy(x_small, t_small)]
+    for _ in range(EPOCHS):
+        history = Trainer(net, optimizer, x_small, t_small, epochs=1, batch_size=100, rng=batches_rng).train()
+        curve.append(net.accuracy(x_small, t_small))
+    return curve, history["train_loss"][-1]
+
+
+curves, last_losses = {"Batch Normalization": [], "Normal (without BatchNorm)": []}, {}
+# The plain network overflows at the largest scales (its loss becomes NaN); that is a result, not noise.
+with np.errstate(over="ignore", invalid="ignore"):
+    for k, scale in enumerate(scales):
+        for name, use_batchnorm in (("Batch Normalization", True), ("Normal (without BatchNorm)", False)):
+            curve, last_loss = train_accuracy_curve(use_batchnorm, scale, seed=k)
+            curves[name].append(curve)
+            last_losses[name, k] = last_loss
+curves = {name: np.array(c) for name, c in curves.items()}     # shape (16 scales, 21 evaluations)
+final = {name: c[:, -1] for name, c in curves.items()}
+print("final train accuracy (w from 1 down to 1e-4):")
+for name, accuracies in final.items():
+    print(f"  {name:28s}", [round(float(a), 2) for a in accuracies])
+
+# %%
+fig, axes = small_multiples(16, ncols=4, size=2.7)
+epochs = np.arange(EPOCHS + 1)
+for k, ax in enumerate(axes):
+    ax.plot(epochs, curves["Batch Normalization"][k], color=color("Batch Normalization"), lw=1.8,
+            label="Batch Normalization")
+    ax.plot(epochs, curves["Normal (without BatchNorm)"][k], color=color("Normal (without BatchNorm)"), lw=1.5,
+            ls="--", label="Normal (without BatchNorm)")
+    ax.set_title(f"w = {scales[k]:.1e}", fontsize=10)
+    ax.set_ylim(0, 1.05)
+    if k % 4 == 0:
+        ax.set_ylabel("train accuracy")
+    if k >= 12:
+        ax.set_xlabel("epoch")
+axes[0].legend(loc="upper left", fontsize=7)
+fig.suptitle("Train accuracy on 1000 MNIST images, 5 hidden layers × 100 ReLU, SGD η = 0.01, by initial weight scale w")
+fig.tight_layout()
+save_figure(fig, "03_weight_scales_grid")
+plt.show()
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE)
+for name, accuracies in final.items():
+    ax.plot(scales, accuracies, "o-" if name == "Batch Normalization" else "s--", color=color(name), label=name)
+ax.axhline(0.1, color="grey", lw=1, ls=":", label="chance (10 %)")
+ax.axvline(np.sqrt(2 / 100), color="black", lw=1, ls="-.", label="He scale √(2/100)")
+ax.set_xscale("log")
+ax.set_ylim(0, 1.05)
+ax.set_xlabel("initial weight scale w (standard deviation, log scale)")
+ax.set_ylabel("train accuracy after 20 epochs")
+ax.set_title("Final accuracy against the weight scale")
+ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.5, 0.45))
+save_figure(fig, "03_final_accuracy_vs_scale")
+plt.show()
+
+# %% [markdown]
+# **What the figures show.** The plain network (dashed) learns only in a
+# narrow window of scales around the He value: at the two largest scales its
+# activations overflow and training breaks down completely (the loss is NaN;
+# a NaN network's accuracy, 0.097, is just the share of the digit it then
+# always predicts); below $w \approx 0.1$ the signal dies on its way through
+# the five layers, and the network predicts one class at every remaining
+# scale. With BatchNorm (solid) the network learns at every scale but the
+# smallest, and reaches (nearly) 100 % training accuracy over a range of
+# more than a decade of scales. The checks:
+
+# %%
+bn_final, plain_final = final["Batch Normalization"], final["Normal (without BatchNorm)"]
+wins = int(np.sum(bn_final > plain_final))
+learns = {name: int(np.sum(acc >= 0.4)) for name, acc in final.items()}   # four times chance
+spread = {name: round(float(acc.std()), 2) for name, acc in final.items()}
+diverged = [k for k in range(16) if not np.isfinite(last_losses["Normal (without BatchNorm)", k])]
+losses_at = [k for k in range(16) if bn_final[k] < plain_final[k]]
+
+assert wins >= 12, wins                                              # BatchNorm ends higher at (at least) 12 of 16 scales
+assert losses_at == [2, 3], losses_at                                # it loses only at w = 0.29 and 0.16
+assert learns["Batch Normalization"] >= 14 and learns["Normal (without BatchNorm)"] <= 3, learns
+assert np.sum(bn_final >= 0.99) >= 5 and np.sum(plain_final >= 0.99) <= 1   # ~100 % at 5+ scales vs at most 1
+assert bn_final.mean() > 2.5 * plain_final.mean()                    # over all scales, far better on average
+assert diverged == [0, 1], diverged                                  # the plain net overflows at w = 1 and 0.54
+assert 0.67 < spread["Batch Normalization"] / spread["Normal (without BatchNorm)"] < 1.5, spread  # similar std
+print(f"BatchNorm ends with the higher train accuracy at {wins} of 16 scales")
+print("scales with final accuracy >= 0.4:", learns)
+print("scales with final accuracy >= 0.99:", {name: int(np.sum(a >= 0.99)) for name, a in final.items()})
+print("mean final accuracy over the 16 scales:", {name: round(float(a.mean()), 2) for name, a in final.items()})
+print("standard deviation of the final accuracies across scales:", spread)
+
+# %% [markdown]
+# **What the numbers say, and what they do not.**
+#
+# * BatchNorm ends higher at 13 of the 16 scales. It loses at the two scales
+#   where the plain network happens to be well initialized ($w \approx 0.29$
+#   and $0.16$, around the He value), and ties at the smallest scale.
+# * The plain network gets above 40 % at 2 scales, the BatchNorm network at
+#   15. Averaged over the 16 scales, i.e. for a scale chosen at random on a
+#   log scale between $10^{-4}$ and 1, BatchNorm reaches about three times
+#   the plain network's accuracy.
+# * But within 20 epochs BatchNorm does **not** make the result independent of
+#   the scale: the standard deviation of its final accuracies across scales
+#   (0.25) is about the same as the plain network's (0.27). The plain
+#   network's accuracies vary less than one might think only because it fails
+#   in the same way at 13 scales; BatchNorm's vary because learning is slow at
+#   both ends of the range.
+#
+# Both ends have a reason we have already met:
+#
+# * **Large $w$: a small effective learning rate.** Section 6 showed that
+#   BatchNorm makes the hidden layers' relative step size proportional to
+#   $1/w^2$. At $w = 1$, seven times the hidden layers' He scale, their weights move
+#   about fifty times more slowly, relative to their size, than at the He
+#   scale; 200 steps are not enough (the last layer, which BatchNorm does not
+#   protect, also starts with large logits).
+# * **Tiny $w$: $\varepsilon$ takes over.** BatchNorm divides by
+#   $\sqrt{\sigma^2+\varepsilon}$. If the pre-activations' variance is far
+#   below $\varepsilon = 10^{-5}$, $\hat x$ is not normalized at all but
+#   shrunk by $\sigma/\sqrt{\varepsilon}$, and each layer shrinks the signal
+#   further. Let us measure it at $w = 10^{-4}$, and train that network again
+#   with $\varepsilon = 10^{-8}$ (set on its BatchNorm layers).
+
+# %%
+net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=1e-4, use_batchnorm=True,
+                          rng=np.random.default_rng(15), dtype=np.float32)
+net.predict(x_small, train=True)
+x_hat_std = {i: float(net.layers[f"BatchNorm{i}"].x_hat.std(axis=0).mean()) for i in range(1, 6)}
+layer1_var = float(net.layers["Affine1"].forward(x_small).var(axis=0).mean())
+
+curve_small_eps, _ = train_accuracy_curve(True, 1e-4, seed=15, eps=1e-8)
+assert layer1_var < 0.1 * 1e-5                        # layer 1's pre-activation variance is far below eps
+assert x_hat_std[1] < 0.5                                            # so x_hat is not normalized (std 1)...
+assert all(x_hat_std[i + 1] < 0.5 * x_hat_std[i] for i in range(1, 5))  # ...and the signal shrinks in every layer
+assert bn_final[15] < 0.15 < 0.3 < curve_small_eps[-1]             # with eps = 1e-8 the same network learns
+print("layer 1 pre-activation variance at w = 1e-4:", f"{layer1_var:.0e}", "(eps = 1e-5)")
+print("std of x_hat in layer 1 (1 if normalized):", round(x_hat_std[1], 2))
+print("shrink factor of that std from each layer to the next:",
+      [round(x_hat_std[i] / x_hat_std[i + 1]) for i in range(1, 5)])
+print("final train accuracy at w = 1e-4 with eps = 1e-5:", round(float(bn_final[15]), 2),
+      "with eps = 1e-8:", round(float(curve_small_eps[-1]), 2))
+
+# %% [markdown]
+# So the last panel of the grid is an artefact of $\varepsilon$: with a
+# smaller value the network at $w = 10^{-4}$ learns too (the original book's
+# $\varepsilon = 10^{-6}$ lies in between). $\varepsilon$ is a safety margin chosen for pre-activations of
+# ordinary size; a weight scale of $10^{-4}$ is far outside that.
+#
+# ## Summary
+#
+# * Batch Normalization normalizes each feature over the mini-batch to mean 0
+#   and variance 1, then applies a learned scale $\gamma$ and shift $\beta$.
+#   It sits between the Affine layer and the activation; the Affine layer
+#   before it needs no bias, whose gradient would be exactly zero.
+# * Its backward pass follows from the computational graph node by node; it
+#   simplifies to
+#   $\bar x = \frac{s}{N}\big(N g - \sum g - \hat x\sum g\hat x\big)$, and
+#   both forms agree to $10^{-12}$.
+# * Gradient checks need a batch of several samples: with one sample every
+#   normalized value is zero, most gradients vanish, and zeros match zeros.
+#   With 10 samples, every parameter's relative error is far below $10^{-6}$.
+# * Training mode uses the batch's statistics; inference mode uses running
+#   averages, which converge to the data's statistics within a few dozen
+#   steps.
+# * In the classic 16-scale experiment BatchNorm wins at 13 of 16 scales and
+#   learns at 15 of them, against 2 for the plain network. It does not make
+#   training independent of the scale within 20 epochs: large weights lower
+#   the effective learning rate, and weights so small that the
+#   pre-activations' variance falls below $\varepsilon$ are not normalized.
+#
+# ## Exercises
+#
+# Each exercise has a solution cell (collapsed; try first) and a self-check
+# cell that tells you whether your answer is right.
+#
+# **Exercise 1 — the gradients of $\gamma$ and $\beta$.** From
+# $\text{out}_n = \gamma\hat x_n + \beta$, derive $\bar\gamma$ and
+# $\bar\beta$ and write them in numpy, given `dout` and `x_hat` of shape
+# $(N, D)$.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def gamma_beta_gradients(dout, x_hat):
+    """Return (dgamma, dbeta), each of shape (D,)."""
+    # BEGIN SOLUTION
+    # gamma and beta are shared by all N samples: their gradients sum over the batch.
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dbeta = np.sum(dout, axis=0)
+    return dgamma, dbeta
+    # END SOLUTION
+
+
+# %% tags=["self-check"]
+rng = np.random.default_rng(31)
+x_ex = 2.0 + rng.standard_normal((6, 4))
+layer = BatchNormalization(rng.standard_normal(4), rng.standard_normal(4))
+layer.forward(x_ex, train=True)
+dout_ex = rng.standard_normal((6, 4))
+layer.backward(dout_ex)
+dgamma_ex, dbeta_ex = gamma_beta_gradients(dout_ex, layer.x_hat)
+assert np.shape(dgamma_ex) == (4,) and np.shape(dbeta_ex) == (4,), "each gradient has one entry per feature"
+assert np.allclose(dbeta_ex, layer.dbeta), "dbeta is wrong: beta is added to every sample"
+assert np.allclose(dgamma_ex, layer.dgamma), "dgamma is wrong: gamma multiplies x_hat in every sample"
+print("Exercise 1: correct")
+
+# %% [markdown]
+# **Exercise 2 — a batch of two.** For a batch of exactly two samples, work
+# out $\hat x$ on paper (hint: with two samples, each centred value is plus
+# or minus half their difference). Then write `two_sample_x_hat(x, eps)` that
+# returns $\hat x$ for a batch `x` of shape $(2, D)$ *by your formula*,
+# without computing a mean or a variance. What does it mean for the
+# information that the layer passes on?
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def two_sample_x_hat(x, eps=1e-5):
+    """x_hat of BatchNorm for a batch of two samples, x of shape (2, D)."""
+    # BEGIN SOLUTION
+    # x_c = +-d with d = (x0 - x1) / 2, sigma^2 = d^2, so x_hat = +-d / sqrt(d^2 + eps):
+    # +1 for the larger sample and -1 for the smaller one, whenever |d| >> sqrt(eps).
+    # The layer passes on only which of the two samples is larger, one bit per feature.
+    d = (x[0] - x[1]) / 2.0
+    first = d / np.sqrt(d * d + eps)
+    return np.stack([first, -first])
+    # END SOLUTION
+
+
+# %% tags=["self-check"]
+rng = np.random.default_rng(32)
+first_sample = rng.standard_normal(50)
+x_pair = np.stack([first_sample, first_sample + rng.choice([-1, 1], 50) * rng.uniform(0.5, 5, 50)])
+layer = BatchNormalization(np.ones(50), np.zeros(50))
+layer.forward(x_pair, train=True)
+answer = two_sample_x_hat(x_pair)
+assert np.shape(answer) == (2, 50), "return an array of shape (2, D)"
+assert np.allclose(answer, layer.x_hat, atol=1e-9), "your x_hat differs from the layer's"
+assert np.allclose(np.abs(answer), 1, atol=1e-3), "each normalized value should be +1 or -1 (up to eps)"
+print("Exercise 2: correct — with two samples, x_hat is +1 for the larger and -1 for the smaller, in every feature")
+
+# %% [markdown]
+# **Exercise 3 — BatchNorm before or after the activation?** Our networks use
+# Affine → BatchNorm → ReLU, as Ioffe & Szegedy did; many practitioners put
+# it after the activation instead. (a) Write `batchnorm_after_activation(net)`
+# that reorders the layers of a `MultiLayerNetExtend(use_batchnorm=True)` so
+# that each hidden layer is Affine → ReLU → BatchNorm (hint: `net.layers`
+# is an `OrderedDict`; the parameters do not change, since layers and
+# `net.params` share their arrays). (b) Predict, by setting `prediction` to
+# "A", "B" or "C", what happens when both placements are trained as in
+# section 7 at $w = 0.05$: A — only BatchNorm before the activation learns;
+# B — both learn, ending within 0.1 of each other and above 0.9; C — only
+# BatchNorm after the activation learns.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+from collections import OrderedDict
+
+
+def batchnorm_after_activation(net):
+    """Reorder net.layers in place to Affine -> activation -> BatchNorm in every hidden layer; return net."""
+    # BEGIN SOLUTION
+    reordered = OrderedDict()
+    for name, layer in net.layers.items():
+        if name.startswith("BatchNorm"):
+            continue                                  # moved behind its activation below
+        reordered[name] = layer
+        if name.startswith("Activation"):
+            i = name[len("Activation"):]
+            reordered[f"BatchNorm{i}"] = net.layers[f"BatchNorm{i}"]
+    net.layers = reordered
+    return net
+    # END SOLUTION
+
+
+# BEGIN SOLUTION
+prediction = "B"  # both learn: normalizing after the ReLU also keeps every layer's input at a fixed scale
+# END SOLUTION
+
+# %% tags=["self-check"]
+reordered = batchnorm_after_activation(MultiLayerNetExtend(784, [100] * 2, 10, use_batchnorm=True))
+expected = ["Affine1", "Activation1", "BatchNorm1", "Affine2", "Activation2", "BatchNorm2", "Affine3"]
+assert list(reordered.layers) == expected, f"layer order is {list(reordered.layers)}"
+small = batchnorm_after_activation(MultiLayerNetExtend(784, [20, 20], 10, use_batchnorm=True,
+                                                       rng=np.random.default_rng(33)))
+errors = gradient_check(small, x_check, t_check, max_entries=50, rng=np.random.default_rng(34))
+assert max(errors.values()) < 1e-6, "the reordered network's gradients are wrong: did you keep every layer once?"
+
+final_by_placement = {}
+for placement in ("before", "after"):
+    net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=0.05, use_batchnorm=True,
+                              rng=np.random.default_rng(35), dtype=np.float32)
+    if placement == "after":
+        batchnorm_after_activation(net)
+    optimizer, batches_rng = SGD(lr=0.01), np.random.default_rng(36)
+    Trainer(net, optimizer, x_small, t_small, epochs=EPOCHS, batch_size=100, rng=batches_rng).train()
+    final_by_placement[placement] = net.accuracy(x_small, t_small)
+before, after = final_by_placement["before"], final_by_placement["after"]
+outcome = ("B" if min(before, after) > 0.9 and abs(before - after) < 0.1 else
+           "A" if before > 0.9 > after else "C" if after > 0.9 > before else "none of these")
+print("final train accuracy, BatchNorm before / after the activation:", round(before, 2), round(after, 2))
+assert prediction == outcome, f"the experiment says {outcome!r}"
+print("Exercise 3: correct")
+
+# %% [markdown]
+# Both placements work here (and the "after" placement is a little faster on
+# this small problem). The original paper argued for normalizing the Affine
+# output, whose distribution is closer to Gaussian; in practice both are
+# used, and which is better depends on the network.
+#
+# **Exercise 4 — folding BatchNorm into the Affine layer for inference.** In
+# inference mode BatchNorm is a fixed affine map per feature, so
+# Affine (no bias) → BatchNorm can be replaced by a single Affine layer with
+# weights $W'$ and bias $b'$. Write `fold_batchnorm(W, bn)` returning
+# `(W_folded, b_folded)` such that `x @ W_folded + b_folded` equals
+# `bn.forward(x @ W, train=False)`.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def fold_batchnorm(W, bn):
+    """Return (W_folded, b_folded) equal to Affine(W, no bias) -> bn in inference mode."""
+    # BEGIN SOLUTION
+    # bn(z) = gamma * (z - mean) / sqrt(var + eps) + beta = z * a + (beta - mean * a), a = gamma / sqrt(var + eps)
+    a = bn.gamma / np.sqrt(bn.running_var + bn.eps)
+    return W * a, bn.beta - bn.running_mean * a
+    # END SOLUTION
+
+
+# %% tags=["self-check"]
+rng = np.random.default_rng(41)
+W_ex = 0.1 * rng.standard_normal((784, 5))
+bn_ex = BatchNormalization(1.0 + 0.2 * rng.standard_normal(5), 0.1 * rng.standard_normal(5))
+for start in range(0, 2000, 100):                       # train the running statistics on MNIST batches
+    bn_ex.forward(x_train[start:start + 100].astype(np.float64) @ W_ex, train=True)
+W_folded, b_folded = fold_batchnorm(W_ex, bn_ex)
+x_new = x_test[:50].astype(np.float64)
+assert np.shape(W_folded) == (784, 5) and np.shape(b_folded) == (5,), "W_folded is (784, 5), b_folded is (5,)"
+assert np.allclose(x_new @ W_folded + b_folded, bn_ex.forward(x_new @ W_ex, train=False), atol=1e-10), \
+    "the folded layer differs from Affine -> BatchNorm in inference mode"
+print("Exercise 4: correct")
+
+# %% [markdown]
+# ## Terms introduced in this chapter
+#
+# | English | 日本語 | 中文 | Definition |
+# |---|---|---|---|
+# | Batch Normalization | バッチ正規化 (Batch Norm) | 批归一化 (批量归一化) | A layer that normalizes each feature over the mini-batch to mean 0 and variance 1, then scales by γ and shifts by β. |
+# | mini-batch statistics | ミニバッチ統計量 | 小批量统计量 | The mean and variance of each feature computed over the current mini-batch. |
+# | normalization | 正規化 | 归一化 | Subtracting a mean and dividing by a standard deviation so that values have mean 0 and variance 1. |
+# | scale and shift (γ, β) | スケールとシフト (γ, β) | 缩放与平移 (γ, β) | Learned per-feature parameters applied after normalization, restoring the layer's freedom of range. |
+# | computational graph | 計算グラフ | 计算图 | A computation drawn as nodes (elementary operations) and edges (values), used to derive the backward pass. |
+# | backward pass | 逆伝播 (誤差逆伝播法) | 反向传播 | Computing the gradients of the loss node by node from the output back to the inputs. |
+# | gradient check | 勾配確認 | 梯度检验 | Comparing backpropagated gradients with central-difference numerical gradients. |
+# | relative error | 相対誤差 | 相对误差 | The largest absolute difference divided by the largest sum of absolute values (with a floor), the gradient check's scale-free measure of disagreement. |
+# | running mean / running variance | 移動平均 / 移動分散 | 滑动平均 / 滑动方差 | Exponential moving averages of the batch statistics, used in place of them at inference. |
+# | training mode / inference mode | 学習モード / 推論モード | 训练模式 / 推理模式 | Using the batch's statistics (training) or the running statistics (inference) in BatchNorm. |
+# | weight scale | 重みのスケール | 权重尺度 | The standard deviation w of the initial weights. |
+# | scale invariance | スケール不変性 | 尺度不变性 | A layer followed by BatchNorm gives the same output when its weights are multiplied by c > 0. |
+# | effective learning rate | 実効学習率 | 有效学习率 | The step size relative to the weights' size; under BatchNorm it shrinks as 1/‖W‖². |
+# | epsilon (ε) | イプシロン (ε, 微小定数) | ε (小常数) | A small constant added to the variance so that the division stays finite. |
+#
+# See the whole [glossary](glossary.md).
