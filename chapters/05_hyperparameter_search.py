@@ -1,0 +1,674 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 5 — Hyperparameter search
+#
+# A network learns its weights from data. Some numbers it cannot learn: the
+# learning rate $\eta$, the weight decay $\lambda$, the number and width of
+# the layers, the batch size. These are **hyperparameters**: we choose them,
+# train, look at the result, and choose again. This chapter makes that loop
+# systematic, honest and fast.
+#
+# **Learning goals.** After this chapter you can
+#
+# - explain why hyperparameters are chosen on **validation data** and why the
+#   **test data** are used once, at the very end;
+# - run a **random search on a log scale** and read its results: a sorted
+#   table, learning curves, a scatter plot of the search space;
+# - narrow a search from **coarse to fine**;
+# - explain, with numbers, why random search beats **grid search** at the same
+#   budget (Bergstra & Bengio 2012);
+# - run trials **in parallel** on all cores, each with its own seed, and get
+#   exactly the results of a sequential run.
+#
+# The experiment is the one of the original book ("Deep Learning from
+# Scratch", ch. 6): 500 MNIST images, a network of 6 hidden layers of 100
+# units, plain SGD for 50 epochs, 100 random trials.
+
+# %%
+import inspect
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from common.networks import MultiLayerNet
+from common.optimizers import SGD
+from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
+from common.search import (
+    ORIGINAL_SPACE,
+    SearchProblem,
+    format_table,
+    grid_trials,
+    log_grid,
+    log_uniform,
+    narrow_space,
+    random_trials,
+    run_search,
+    run_trial,
+    sort_results,
+)
+from common.trainer import Trainer
+from common.util import train_validation_split
+from dataset.mnist import load_mnist
+
+SEED = 0
+(x_all, t_all), (x_test, t_test) = load_mnist()
+
+# %% [markdown]
+# ## 1. Training, validation and test data
+#
+# The training data set the weights. To choose hyperparameters we need a
+# second, separate set, because accuracy on the training data rewards a
+# network that memorises them: a setting that overfits would look best.
+#
+# Why not the test data? Because choosing *is* fitting. If we try 100
+# settings and keep the one with the best test accuracy, part of its lead is
+# luck on those particular test images, and its test accuracy is no longer an
+# honest estimate of how it does on new data. The test set must stay unseen
+# until the choices are made. So we split three ways:
+#
+# | data | used for | how often |
+# |---|---|---|
+# | training | fitting the weights | every step |
+# | **validation** | choosing hyperparameters | after every trial |
+# | test | the final, honest estimate | once |
+#
+# We hold out 20 % of the training data as validation data, as in the
+# original. Shuffle first: a data file may be ordered (by class, by writer, by
+# date), and the last 20 % of an ordered file is not like the rest.
+# `train_validation_split` shuffles with our generator, then holds out.
+
+# %%
+N_SAMPLES = 500            # as in the original: a small training set, so that overfitting is visible
+(x_train, t_train), (x_val, t_val) = train_validation_split(
+    x_all[:N_SAMPLES], t_all[:N_SAMPLES], validation_ratio=0.2, rng=np.random.default_rng(SEED))
+assert len(np.unique(t_train)) == len(np.unique(t_val)) == 10   # every digit is in both sets
+print("training:", x_train.shape, " validation:", x_val.shape, " test (kept aside):", x_test.shape)
+
+# %% [markdown]
+# ## 2. One trial
+#
+# A **trial** trains one network with one setting of the hyperparameters and
+# reports its validation accuracy. We search over two of them, as in the
+# original: the learning rate $\eta$ of SGD and the weight decay $\lambda$
+# (chapter 4), each drawn on a **log scale**:
+#
+# $$\eta = 10^{u},\quad u \sim U(-6, -2), \qquad\qquad \lambda = 10^{v},\quad v \sim U(-8, -4).$$
+#
+# Why a log scale? We do not know whether a good $\eta$ is 0.005 or 0.00005;
+# we know its *order of magnitude* matters. Drawing the exponent uniformly
+# gives every decade the same number of trials. Drawing $\eta$ itself
+# uniformly from $[10^{-6}, 10^{-2}]$ would spend almost all trials in the top
+# decade (exercise 2 asks how many). In code, `log_uniform` is one line:
+# `10 ** rng.uniform(np.log10(low), np.log10(high))`.
+#
+# Everything else is fixed, as in the original: 6 hidden layers of 100 ReLU
+# units with He initial weights, SGD, 50 epochs of mini-batches of 100 (four
+# updates per epoch, 200 in all). Two deviations: we draw each epoch's
+# mini-batches from a fresh shuffle (the book's `Trainer` default) where the
+# original samples with replacement, and we compute in **float32**, twice as
+# fast as float64 here; the accuracies we compare differ by whole images out
+# of 100, far above float32 rounding.
+
+# %%
+problem = SearchProblem(x_train, t_train, x_val, t_val, hidden_size_list=(100,) * 6,
+                        epochs=50, batch_size=100, dtype=np.float32)
+print(ORIGINAL_SPACE)
+
+# %% [markdown]
+# Here is the function that runs one trial, from `common/search.py`. Note the
+# first line: **one generator, made from the trial's own seed, decides
+# everything random in the trial** — the sampled $\eta$ and $\lambda$, the
+# initial weights and the order of the mini-batches.
+
+# %%
+print(inspect.getsource(run_trial))
+
+# %% [markdown]
+# ## 3. A hundred trials, in parallel
+#
+# The trials do not depend on each other, so they can run at the same time,
+# one per core. Threads would help little: numpy lets go of Python's global
+# lock during a matrix product, but our products are small, and the Python
+# code between them runs one thread at a time. We use **processes** from the
+# standard library, a `concurrent.futures.ProcessPoolExecutor`:
+#
+# ```python
+# with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(problem,)) as pool:
+#     results = list(pool.map(run_trial, trials))
+# ```
+#
+# Four details make this fast and reproducible (see `run_search` in
+# `common/search.py`):
+#
+# 1. **One worker per core** (`os.cpu_count()`, or fewer if this process
+#    may use only some of the cores; at most one per trial), and each worker
+#    uses a single BLAS thread. Two workers with two BLAS threads each would
+#    fight over two cores.
+# 2. **The data travel once per worker**: the pool's *initializer* stores
+#    the problem (data included) in each worker when it starts; a trial then
+#    travels as a seed and a few numbers, not as 1.5 MB of images.
+# 3. **Importable functions**: `run_trial` and `init_worker` live in a
+#    module, not in this notebook. On macOS and Windows a new process does not
+#    inherit the notebook's memory (the 'spawn' start method): it imports the
+#    function by name, and a function defined in a notebook has no module to
+#    be imported from.
+# 4. **One seed per trial**: `np.random.SeedSequence(SEED).spawn(100)` makes
+#    100 child seeds that are statistically independent of each other. Trial
+#    $i$ always gets child $i$, so its result does not depend on which worker
+#    runs it, or when. Seeding trial $i$ with `SEED + i` would also be
+#    reproducible, but two searches would then share seeds (trial 1 of a
+#    search seeded 0 is trial 0 of a search seeded 1); `spawn` derives
+#    streams that are independent by construction.
+#
+# **Predict before you run.** $\eta$ is drawn from four decades,
+# $10^{-6}$ to $10^{-2}$. About how many of the 100 trials will have
+# $\eta \geq 10^{-3}$?
+
+# %%
+N_TRIALS = 100
+coarse_trials = random_trials(N_TRIALS, ORIGINAL_SPACE, seed=SEED)   # children of SeedSequence(SEED).spawn(100)
+coarse = run_search(coarse_trials, problem)                           # in parallel, one worker per core
+print("trials with η ≥ 1e-3:", sum(r["lr"] >= 1e-3 for r in coarse), "of", len(coarse))
+
+# %% [markdown]
+# About a quarter, one decade of four. Now the promise: the parallel search
+# gives the same results as a sequential one, bit for bit. Each trial does the
+# same arithmetic in the same order wherever it runs: same seed, same code,
+# one BLAS thread. (With a different number of BLAS threads, sums inside a
+# matrix product are added in a different order, and the last digits
+# change.) A sequential rerun
+# of all 100 trials would take about as long as everything else in this
+# chapter, so we rerun the first 25 in this process, one after the other, and
+# compare everything — settings, final accuracies and the 51-point curves.
+# (Exercise 5 invites you to check all 100.)
+
+# %%
+N_CHECK = 25
+sequential = run_search(coarse_trials[:N_CHECK], problem, workers=1)   # same function, no pool
+assert sequential == coarse[:N_CHECK]                                   # every number identical, curves included
+assert format_table(sequential) == format_table(coarse[:N_CHECK])      # so the two tables are equal
+print(f"parallel and sequential results of trials 0-{N_CHECK - 1} are identical:", sequential == coarse[:N_CHECK])
+
+# %% [markdown]
+# ## 4. Reading the results
+#
+# The results table, sorted by the final validation accuracy (the best 10 of
+# 100 rows):
+
+# %%
+print(format_table(coarse, rows=10))
+
+# %% [markdown]
+# Every row near the top has a learning rate near the upper end of the range.
+# We check it for the top five, and we check the other side: how well did the
+# trials with $\eta < 10^{-3}$ do?
+
+# %%
+top5_lr = [r["lr"] for r in sort_results(coarse)[:5]]
+assert all(lr >= 1e-3 for lr in top5_lr), top5_lr          # all of the top 5 trials have η ≥ 1e-3
+best_small_lr = max(r["val_acc"] for r in coarse if r["lr"] < 1e-3)
+assert best_small_lr < 0.3                                  # with η < 1e-3, 200 steps barely beat guessing (0.1)
+print("η of the top 5:", [float(f"{lr:.2e}") for lr in top5_lr])
+print("best validation accuracy with η < 1e-3:", round(float(best_small_lr), 2))
+
+# %% [markdown]
+# With only 200 updates, a small learning rate has no time to get anywhere.
+# The learning curves of the best 20 trials show more (validation solid,
+# training dashed):
+
+# %%
+best20 = sort_results(coarse)[:20]
+fig, axes = small_multiples(20, ncols=5, size=2.3)
+for rank, (ax, r) in enumerate(zip(axes, best20), 1):
+    epochs = np.arange(len(r["val_curve"]))
+    ax.plot(epochs, r["val_curve"], color=color("validation"), label="validation")
+    ax.plot(epochs, r["train_curve"], "--", color=color("train"), label="training")
+    ax.set_title(f"#{rank}  η={r['lr']:.1e}  λ={r['weight_decay']:.0e}", fontsize=8)
+    ax.set_ylim(0, 1)
+for ax in axes[15:]:
+    ax.set_xlabel("epoch")
+for ax in axes[::5]:
+    ax.set_ylabel("accuracy")
+axes[0].legend(fontsize=7, loc="upper left")
+fig.suptitle("The best 20 of 100 random trials: accuracy after each epoch")
+fig.tight_layout()
+save_figure(fig, "05_best_curves")
+plt.show()
+
+# %% [markdown]
+# Three things to see. The best trials are still climbing at epoch 50: a
+# larger $\eta$ (or more epochs) would help. We check it for the top five:
+
+# %%
+still_climbing = [r["val_curve"][50] > r["val_curve"][40] for r in best20[:5]]
+assert all(still_climbing)    # each of the top 5 has a better validation accuracy at epoch 50 than at epoch 40
+print("validation accuracy of the top 5, epoch 40 -> 50:",
+      [(round(float(r["val_curve"][40]), 2), round(float(r["val_curve"][50]), 2)) for r in best20[:5]])
+
+# %% [markdown]
+# The gap between training and
+# validation opens as accuracy rises: 400 images are easy to
+# memorise. Further down, curves that start late or stay flat belong to
+# smaller learning rates.
+#
+# The scatter plot shows all 100 trials in the search space, one dot each,
+# coloured by validation accuracy:
+
+# %%
+log_lr = np.log10([r["lr"] for r in coarse])
+log_wd = np.log10([r["weight_decay"] for r in coarse])
+val = np.array([r["val_acc"] for r in coarse])
+top = np.argsort(-val, kind="stable")[:5]
+
+fig, ax = plt.subplots(figsize=FIGSIZE)
+points = ax.scatter(log_lr, log_wd, c=val, cmap="viridis", vmin=0, vmax=1, s=30)
+ax.scatter(log_lr[top], log_wd[top], s=120, facecolors="none", edgecolors="red", label="top 5")
+ax.axvline(-3, color="grey", linestyle=":", label="η = 1e-3")
+fig.colorbar(points, ax=ax, label="validation accuracy")
+ax.set_xlabel("log10 learning rate η")
+ax.set_ylabel("log10 weight decay λ")
+ax.set_title("Random search: 100 trials")
+ax.legend(loc="lower left", fontsize=8)
+save_figure(fig, "05_random_search_scatter")
+plt.show()
+
+# %% [markdown]
+# The colour changes from left to right, hardly from bottom to top: in this
+# range **the learning rate decides, the weight decay barely matters**. A
+# correlation over the 100 trials puts a number on it:
+
+# %%
+corr_lr = float(np.corrcoef(log_lr, val)[0, 1])
+corr_wd = float(np.corrcoef(log_wd, val)[0, 1])
+assert corr_lr > 0.6 and abs(corr_wd) < 0.3      # accuracy follows log η, not log λ
+print("correlation of validation accuracy with log η:", round(corr_lr, 2), " with log λ:", round(corr_wd, 2))
+
+# %% [markdown]
+# $\lambda \leq 10^{-4}$ is simply too small to matter here: the penalty
+# $\frac{\lambda}{2}\sum\lVert W\rVert^2$ adds at most about 0.1 to a loss
+# near 1, and its pull on the weights, $\lambda W$ per step, is tiny over 200
+# steps. Keep this in mind for section 6.
+#
+# ## 5. Coarse to fine
+#
+# The first search was *coarse*: wide ranges, to find the region worth
+# looking at. A second, *fine* search spends the next trials in that region.
+# A simple rule: take the best 5 trials, and for each hyperparameter span
+# their values, widened by half a decade on each side.
+#
+# The rule may reach beyond the first range, and here it should: the best
+# trials crowd against the upper edge $\eta = 10^{-2}$, and their curves were
+# still climbing, so the good region may continue above it. Too large a
+# learning rate would make training diverge; the fine search will tell.
+
+# %%
+fine_space = narrow_space(coarse, top=5, margin=0.5)
+decades = {name: float(np.log10(high / low)) for name, (low, high) in fine_space.items()}
+assert decades["lr"] < 1.5 and fine_space["lr"][1] > 1e-2     # η: about one decade, reaching past 1e-2
+assert decades["weight_decay"] > 3.5                           # λ: hardly narrowed at all
+print({name: (float(f"{low:.2e}"), float(f"{high:.2e}")) for name, (low, high) in fine_space.items()})
+
+# %%
+N_FINE = 50
+fine = run_search(random_trials(N_FINE, fine_space, seed=SEED + 1), problem)
+print(format_table(fine, rows=10))
+
+# %% [markdown]
+# The range of $\eta$ shrank from four decades to about one, and moved up.
+# The range of $\lambda$ did not shrink at all: its best values were spread
+# over the whole range, which is what an unimportant hyperparameter looks
+# like. Did the fine search pay off?
+
+# %%
+GOOD = 0.7
+coarse_share = float(np.mean([r["val_acc"] >= GOOD for r in coarse]))
+fine_share = float(np.mean([r["val_acc"] >= GOOD for r in fine]))
+coarse_best, fine_best = sort_results(coarse)[0]["val_acc"], sort_results(fine)[0]["val_acc"]
+assert fine_share > 3 * coarse_share          # far more fine trials land in the good region
+assert fine_best > coarse_best                # and the best of them beats the coarse search's best
+print(f"share of trials with validation accuracy ≥ {GOOD}: coarse", round(coarse_share, 2), " fine", round(fine_share, 2))
+print("best validation accuracy: coarse", round(float(coarse_best), 2), " fine", round(float(fine_best), 2))
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=FIGSIZE_WIDE)
+fine_lr = np.log10([r["lr"] for r in fine])
+fine_wd = np.log10([r["weight_decay"] for r in fine])
+fine_val = np.array([r["val_acc"] for r in fine])
+(lr_low, lr_high), (wd_low, wd_high) = (np.log10(fine_space[name]) for name in ("lr", "weight_decay"))
+ax1.scatter(log_lr, log_wd, c="lightgrey", s=20, label="coarse (100 trials)")
+points = ax1.scatter(fine_lr, fine_wd, c=fine_val, cmap="viridis", vmin=0, vmax=1, s=25, label="fine (50 trials)")
+ax1.add_patch(Rectangle((lr_low, wd_low), lr_high - lr_low, wd_high - wd_low, fill=False, linestyle="--",
+                        edgecolor="black", label="fine range"))
+ax1.axvline(-2, color="grey", linestyle=":", label="upper edge of the coarse η range")
+fig.colorbar(points, ax=ax1, label="validation accuracy")
+ax1.set_xlabel("log10 learning rate η")
+ax1.set_ylabel("log10 weight decay λ")
+ax1.set_title("Where the trials were")
+ax1.legend(fontsize=7, loc="lower left")
+ax2.scatter(log_lr, val, color="grey", s=15, label="coarse")
+ax2.scatter(fine_lr, fine_val, color=color("validation"), s=15, label="fine")
+ax2.set_xlabel("log10 learning rate η")
+ax2.set_ylabel("validation accuracy")
+ax2.set_ylim(0, 1)
+ax2.set_title("Validation accuracy against η")
+ax2.legend(fontsize=8)
+fig.suptitle("Coarse to fine: a second search in the region of the best trials")
+fig.tight_layout()
+save_figure(fig, "05_coarse_to_fine")
+plt.show()
+
+# %% [markdown]
+# On the right, accuracy keeps rising with $\eta$ past $10^{-2}$ and levels
+# off around 0.8; no trial above $10^{-2}$ diverged:
+
+# %%
+above = [r for r in fine if r["lr"] > 1e-2]
+worst_above = min(r["val_acc"] for r in above)
+assert worst_above > 0.7               # every fine trial with η > 1e-2 trained well: none diverged
+print(len(above), "fine trials with η > 1e-2; their validation accuracy: worst", round(float(worst_above), 2),
+      " mean", round(float(np.mean([r["val_acc"] for r in above])), 2))
+
+# %% [markdown]
+# The top rows of the fine table are close. With 100 validation images one
+# image is one percentage point, and the standard error of an accuracy $p$
+# measured on $n$ images is $\sqrt{p(1-p)/n}$, about 0.04 here. The best five
+# differ by less than that:
+
+# %%
+top5_val = [r["val_acc"] for r in sort_results(fine)[:5]]
+p = top5_val[0]
+standard_error = float(np.sqrt(p * (1 - p) / len(t_val)))
+assert max(top5_val) - min(top5_val) < standard_error   # the top 5 are within one standard error of each other
+print("top 5 validation accuracies:", [round(float(v), 2) for v in top5_val],
+      " standard error:", round(standard_error, 3))
+
+# %% [markdown]
+# The search has found a good *region*; which trial wins inside it is partly
+# luck.
+#
+# ## 6. Random search or grid search?
+#
+# The obvious alternative to random search is a grid: with a budget of 25
+# trials, 5 values of $\eta$ times 5 values of $\lambda$. Bergstra & Bengio
+# (2012) showed why random search usually wins. When only some
+# hyperparameters matter (here: $\eta$), a $5 \times 5$ grid tries only **5
+# distinct values** of the one that matters, each 5 times over with
+# different values of one that doesn't. Random search with the same 25 trials
+# tries **25 distinct values** of every hyperparameter.
+#
+# For a fair comparison both get the same box. The grid takes the centres of
+# 5 equal cells of each range on a log scale, so that each grid point stands
+# for an equal share of the box, as each random point does on average. (A
+# grid through the end points would put one column exactly on the edge
+# $\eta = 10^{-2}$; here that happens to be where the good values are, but a
+# search cannot count on that.) For the random side we need no new trials:
+# the first 25 trials of our coarse search *are* a random search of 25 trials,
+# since each trial was drawn on its own.
+#
+# **Predict before you run.** Which will find the better validation accuracy?
+
+# %%
+N_BUDGET = 25
+grid = {"lr": log_grid(*ORIGINAL_SPACE["lr"], 5), "weight_decay": log_grid(*ORIGINAL_SPACE["weight_decay"], 5)}
+grid_results = run_search(grid_trials(grid, seed=SEED + 2), problem)
+random_results = coarse[:N_BUDGET]             # a random search of its own, with the same budget
+assert len(grid_results) == len(random_results) == N_BUDGET
+print("grid values of η:", [float(f"{lr:.2e}") for lr in grid["lr"]])
+
+# %%
+distinct = {name: len({r["lr"] for r in results}) for name, results in
+            (("grid", grid_results), ("random", random_results))}
+best = {name: float(sort_results(results)[0]["val_acc"]) for name, results in
+        (("grid", grid_results), ("random", random_results))}
+assert distinct["random"] > distinct["grid"]   # random search tries more distinct η values at the same budget
+assert best["random"] > best["grid"]           # and here it found the better setting
+print("distinct values of η tried:", distinct)
+print("best validation accuracy:", {k: round(v, 2) for k, v in best.items()})
+
+# %%
+GRID_COLOR, RANDOM_COLOR = "#1f77b4", "#d62728"
+fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.0))
+for ax, name, results, c in ((axes[0], "grid", grid_results, GRID_COLOR),
+                             (axes[1], "random", random_results, RANDOM_COLOR)):
+    x = np.log10([r["lr"] for r in results])
+    y = np.log10([r["weight_decay"] for r in results])
+    ax.scatter(x, y, color=c, s=30)
+    ax.plot(x, np.full_like(x, -8.35), "|", color=c, markersize=12)   # the η values tried, projected
+    ax.set_xlim(-6, -2)
+    ax.set_ylim(-8.5, -4)
+    ax.set_xlabel("log10 learning rate η")
+    ax.set_ylabel("log10 weight decay λ")
+    ax.set_title(f"{name} search: {N_BUDGET} trials, {distinct[name]} values of η")
+for name, results, c, marker in (("grid", grid_results, GRID_COLOR, "s"),
+                                 ("random", random_results, RANDOM_COLOR, "o")):
+    axes[2].scatter(np.log10([r["lr"] for r in results]), [r["val_acc"] for r in results], color=c,
+                    marker=marker, s=25, alpha=0.8, label=f"{name} (best {best[name]:.2f})")
+axes[2].set_xlabel("log10 learning rate η")
+axes[2].set_ylabel("validation accuracy")
+axes[2].set_ylim(0, 1)
+axes[2].set_title("What each search saw")
+axes[2].legend(fontsize=8)
+fig.suptitle("Random against grid search at the same budget (Bergstra & Bengio 2012)")
+fig.tight_layout()
+save_figure(fig, "05_random_vs_grid")
+plt.show()
+
+# %% [markdown]
+# The grid sees the accuracy-against-$\eta$ curve at 5 points; its best
+# column, $\eta = 10^{-2.4}$, was the closest it could get to the good
+# region. Each column holds 5 trials that differ only in $\lambda$, which
+# hardly matters, and in the seed: 4 of every 5 grid trials repeat a value of
+# $\eta$ already tried. Random search sees the curve at 25 points. The more hyperparameters
+# there are, and the fewer of them matter, the larger this advantage.
+#
+# ## 7. Retrain the best setting and test once
+#
+# The searches are over. We take the setting with the best validation
+# accuracy of all 150 random trials and train it once more:
+#
+# - on **all 500 labelled images** (training + validation): the validation
+#   data have done their job and are worth more as training data. With 5
+#   batches per epoch instead of 4, 50 epochs now make 250 updates instead of
+#   200, a small change in the direction the curves asked for;
+# - with a **fresh seed**: the winner's seed is part of its luck.
+#
+# Then, for the first and only time, we look at the test set: 10 000 images
+# the search never saw.
+
+# %%
+winner = sort_results(coarse + fine)[0]
+print(f"chosen: η = {winner['lr']:.2e}, λ = {winner['weight_decay']:.2e}, "
+      f"validation accuracy {winner['val_acc']:.2f} (trial {winner['trial']} of the fine search)")
+x_labelled, t_labelled = np.concatenate([x_train, x_val]), np.concatenate([t_train, t_val])
+rng = np.random.default_rng(SEED + 3)
+final_net = MultiLayerNet(784, [100] * 6, 10, activation="relu", weight_init_std="he",
+                          weight_decay_lambda=winner["weight_decay"], rng=rng, dtype=np.float32)
+Trainer(final_net, SGD(lr=winner["lr"]), x_labelled, t_labelled, epochs=50, batch_size=100, rng=rng).train()
+test_acc = final_net.accuracy(x_test, t_test)          # the one and only look at the test set
+assert winner in fine and test_acc > 0.75               # the chosen setting generalises well beyond chance
+assert test_acc < winner["val_acc"]                     # the winner's validation accuracy was optimistic
+print("test accuracy:", round(float(test_acc), 3))
+
+# %% [markdown]
+# The test accuracy is a few points below the winner's validation accuracy,
+# although the final network saw 25 % more training data. This is the
+# optimism of choosing: the winner of 150 trials was measured on 100 images,
+# and part of its lead was luck on those images. That is why the number we
+# report is the test accuracy, measured once, after all choices were made.
+#
+# ## Summary
+#
+# - Hyperparameters are chosen on **validation data** held out from the
+#   training data (shuffle, then hold out 20 %). The **test data** are used
+#   once, at the end; a score used for choosing is optimistic.
+# - **Random search on a log scale** gives every decade the same number of
+#   trials. On the original problem, the top 5 of 100 trials all had
+#   $\eta \geq 10^{-3}$; the learning rate decided, the weight decay (up to
+#   $10^{-4}$) hardly mattered.
+# - **Coarse to fine**: a second search around the best trials, allowed to
+#   move past the edge of the first range, put half its trials in the good
+#   region and found a better setting.
+# - At the same budget, **random search beats a grid**: 25 distinct values
+#   of the learning rate instead of 5 (Bergstra & Bengio 2012).
+# - Independent trials run **in parallel processes**, one per core. With one
+#   child seed per trial (`SeedSequence.spawn`) and the worker functions in an
+#   importable module, the parallel search returns exactly the results of a
+#   sequential one.
+#
+# ## Exercises
+#
+# **Exercise 1 — sampling on a log scale by hand.** Complete
+# `my_log_uniform(rng, low, high, size)` so that it returns `size` samples of
+# $10^{u}$ with $u$ uniform between $\log_{10}$ `low` and $\log_{10}$
+# `high`, drawing with `rng.uniform` exactly once. The self-check compares it
+# with `common.search.log_uniform` on the same seed and checks that each
+# decade gets its share.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def my_log_uniform(rng, low, high, size):
+    # BEGIN SOLUTION
+    return 10.0 ** rng.uniform(np.log10(low), np.log10(high), size)
+    # END SOLUTION
+
+
+# %% tags=["self-check"]
+mine = my_log_uniform(np.random.default_rng(1), 1e-6, 1e-2, 20000)
+reference = log_uniform(np.random.default_rng(1), 1e-6, 1e-2, size=20000)
+np.testing.assert_allclose(mine, reference, rtol=1e-12)
+per_decade = np.histogram(np.log10(mine), bins=[-6, -5, -4, -3, -2])[0] / mine.size
+assert np.allclose(per_decade, 0.25, atol=0.02), per_decade
+print("Exercise 1: correct")
+
+# %% [markdown]
+# **Exercise 2 — why not a linear scale?** If $\eta$ were drawn uniformly
+# from $[10^{-6}, 10^{-2}]$, what fraction of the trials would have
+# $\eta < 10^{-3}$? And what fraction with the log scale of this chapter?
+# Work both out on paper and set `fraction_linear` and `fraction_log`; the
+# self-check simulates 100 000 draws of each.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# BEGIN SOLUTION
+fraction_linear = (1e-3 - 1e-6) / (1e-2 - 1e-6)   # the interval below 1e-3 is a tenth of the length
+fraction_log = 3 / 4                               # three of the four decades
+# END SOLUTION
+
+# %% tags=["self-check"]
+check_rng = np.random.default_rng(2)
+linear = check_rng.uniform(1e-6, 1e-2, 100_000)
+logscale = log_uniform(check_rng, 1e-6, 1e-2, size=100_000)
+assert abs(fraction_linear - np.mean(linear < 1e-3)) < 0.005, fraction_linear
+assert abs(fraction_log - np.mean(logscale < 1e-3)) < 0.005, fraction_log
+print("Exercise 2: correct. Linear scale:", round(fraction_linear, 3), " log scale:", round(fraction_log, 3))
+
+# %% [markdown]
+# So a linear scale would put about 90 % of the trials in the top decade and
+# leave the three lower decades, $10^{-6}$ to $10^{-3}$, with a tenth of the
+# trials between them: a search that cannot tell $10^{-5}$ from $10^{-4}$.
+#
+# **Exercise 3 — coarse to fine.** Write `my_narrow_space(results, names,
+# top, margin)`: sort the results by validation accuracy (best first), take
+# the best `top`, and return for each name the range from the smallest to the
+# largest of their values, widened by `margin` decades on each side
+# (`{name: (low, high)}`). The self-check compares with
+# `common.search.narrow_space` on this chapter's coarse search.
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def my_narrow_space(results, names, top, margin):
+    # BEGIN SOLUTION
+    best = sorted(results, key=lambda r: -r["val_acc"])[:top]
+    space = {}
+    for name in names:
+        exponents = [np.log10(r[name]) for r in best]
+        space[name] = (10.0 ** (min(exponents) - margin), 10.0 ** (max(exponents) + margin))
+    return space
+    # END SOLUTION
+
+
+# %% tags=["self-check"]
+for top_k, margin in ((5, 0.5), (10, 0.25), (1, 0.1)):
+    mine = my_narrow_space(coarse, ("lr", "weight_decay"), top_k, margin)
+    reference = narrow_space(coarse, ("lr", "weight_decay"), top=top_k, margin=margin)
+    for name in ("lr", "weight_decay"):
+        np.testing.assert_allclose(mine[name], reference[name], rtol=1e-9, err_msg=f"{name}, top={top_k}")
+print("Exercise 3: correct")
+
+# %% [markdown]
+# **Exercise 4 — how many trials?** Suppose the settings that are "good
+# enough" fill 5 % of the search space (measured by the sampling
+# distribution). Each random trial lands there with probability 0.05,
+# independently. Write `trials_needed(share, confidence)`: the smallest
+# number of trials $n$ such that at least one of them lands in the good
+# region with probability at least `confidence`. (Bergstra & Bengio's
+# well-known answer for 5 % and 95 % is about 60.)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def trials_needed(share, confidence):
+    # BEGIN SOLUTION
+    # P(no hit in n trials) = (1 - share)^n <= 1 - confidence
+    n = int(np.ceil(np.log(1 - confidence) / np.log(1 - share)))
+    while (1 - share) ** (n - 1) <= 1 - confidence:   # guard against rounding up one too far
+        n -= 1
+    return n
+    # END SOLUTION
+
+
+# %% tags=["self-check"]
+n = trials_needed(0.05, 0.95)
+assert 1 - 0.95**n >= 0.95 > 1 - 0.95 ** (n - 1), n          # n trials suffice, n - 1 do not
+assert trials_needed(0.5, 0.75) == 2 and trials_needed(0.1, 0.5) == 7
+hits = np.random.default_rng(3).random((20000, n)) < 0.05     # 20000 simulated searches of n trials
+assert np.mean(hits.any(axis=1)) > 0.94
+print("Exercise 4: correct.", n, "random trials find the best 5 % with probability", round(1 - 0.95**n, 3))
+
+# %% [markdown]
+# **Exercise 5 — parallel equals sequential, all of it (optional, about
+# 30 s).** Section 3 compared the first 25 trials. Run all 100 sequentially
+# with `run_search(coarse_trials, problem, workers=1)` and compare with
+# `coarse`. Then, in `run_trial`, imagine replacing the trial's seed by a
+# single generator shared by all trials of a process: which of the two
+# comparisons would fail, and why? Set `would_still_match` to `True` or
+# `False` (does a parallel run still give the sequential results?).
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# BEGIN SOLUTION
+would_still_match = False   # each worker's shared generator would be consumed by whichever trials that worker
+                            # happened to run, in whichever order, so a trial's numbers would depend on scheduling
+# END SOLUTION
+
+# %% tags=["self-check"]
+# To check all 100 trials, uncomment the next two lines (about 30 s on one core):
+# assert run_search(coarse_trials, problem, workers=1) == coarse
+# print("all 100 trials identical")
+assert would_still_match is False, "with a shared generator, a trial's draws depend on which trials ran before it"
+print("Exercise 5: correct")
+
+# %% [markdown]
+# ## Terms introduced in this chapter
+#
+# | English | 日本語 | 中文 | definition |
+# |---|---|---|---|
+# | hyperparameter | ハイパーパラメータ | 超参数 | a setting chosen before training (learning rate, weight decay, layer sizes), not learned from the data |
+# | training data | 訓練データ | 训练数据 | the samples the weights are fitted on |
+# | validation data | 検証データ | 验证数据 | held-out samples used to compare and choose hyperparameters |
+# | test data | テストデータ | 测试数据 | samples kept unseen until the end, for one honest estimate of performance |
+# | trial | 試行 | 试验 | one training run with one setting of the hyperparameters |
+# | random search | ランダムサーチ | 随机搜索 | choosing each trial's hyperparameters at random from given distributions |
+# | grid search | グリッドサーチ | 网格搜索 | trying every combination of a few fixed values per hyperparameter |
+# | log scale (log-uniform sampling) | 対数スケール（対数一様分布） | 对数尺度（对数均匀采样） | drawing the exponent uniformly, so that every decade gets the same share of trials |
+# | coarse-to-fine search | 粗密探索 | 由粗到精搜索 | a wide first search, then a narrower one around the best trials |
+# | search space | 探索空間 | 搜索空间 | the ranges (and distributions) the hyperparameters are drawn from |
+# | seed sequence | シードシーケンス | 种子序列 | numpy's tool to derive many independent child seeds from one seed |
+# | worker process | ワーカープロセス | 工作进程 | a separate process of a pool that runs trials in parallel |
+# | selection bias (optimism of the winner) | 選択バイアス | 选择偏差 | the best of many noisy scores overestimates the true score of its setting |
+#
+# See the whole [glossary](glossary.md).

@@ -1,0 +1,127 @@
+import multiprocessing
+
+import numpy as np
+import pytest
+
+from common import search
+from common.search import (
+    ORIGINAL_SPACE,
+    SearchProblem,
+    Trial,
+    format_table,
+    grid_trials,
+    log_grid,
+    log_uniform,
+    narrow_space,
+    random_trials,
+    run_search,
+    run_trial,
+    sort_results,
+)
+
+
+def tiny_problem(dtype=np.float64):
+    """Three Gaussian blobs in 8 dimensions, a net with one hidden layer of 10: a trial takes milliseconds."""
+    rng = np.random.default_rng(0)
+    centers = rng.standard_normal((3, 8)) * 2
+    t = rng.integers(0, 3, 150)
+    x = centers[t] + rng.standard_normal((150, 8))
+    return SearchProblem(x[:120], t[:120], x[120:], t[120:], hidden_size_list=(10,), output_size=3,
+                         epochs=3, batch_size=20, dtype=dtype)
+
+
+SPACE = {"lr": (1e-3, 1.0), "weight_decay": (1e-8, 1e-4)}
+
+
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
+def test_parallel_search_gives_exactly_the_sequential_results(start_method):
+    if start_method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{start_method} is not available here")
+    trials = random_trials(6, SPACE, seed=3)
+    sequential = run_search(trials, tiny_problem(), workers=1)
+    parallel = run_search(trials, tiny_problem(), workers=2, start_method=start_method)
+    assert parallel == sequential
+    assert format_table(parallel) == format_table(sequential)
+    assert [r["trial"] for r in parallel] == list(range(6))
+
+
+def test_a_trial_depends_only_on_its_own_seed():
+    few = run_search(random_trials(3, SPACE, seed=5), tiny_problem(), workers=1)
+    many = run_search(random_trials(8, SPACE, seed=5), tiny_problem(), workers=1)
+    assert many[:3] == few
+    assert len({r["lr"] for r in many}) == 8  # different children, different samples
+
+
+def test_trial_results_have_curves_and_the_search_learns():
+    results = run_search(random_trials(4, {"lr": (0.1, 0.3), "weight_decay": (1e-8, 1e-6)}, seed=0),
+                         tiny_problem(), workers=1)
+    for r in results:
+        assert len(r["val_curve"]) == len(r["train_curve"]) == 3 + 1
+        assert r["val_acc"] == r["val_curve"][-1] and r["train_acc"] == r["train_curve"][-1]
+        assert 0.1 <= r["lr"] <= 0.3
+    assert max(r["val_acc"] for r in results) > 0.8
+
+
+def test_float32_problem_runs():
+    (result,) = run_search(random_trials(1, SPACE, seed=0), tiny_problem(np.float32), workers=1)
+    assert 0.0 <= result["val_acc"] <= 1.0
+
+
+def test_run_trial_needs_a_problem_and_both_hyperparameters():
+    trial = random_trials(1, SPACE)[0]
+    saved = search._problem
+    try:
+        search._problem = None
+        with pytest.raises(RuntimeError, match="init_worker"):
+            run_trial(trial)
+        search.init_worker(tiny_problem())
+        with pytest.raises(ValueError, match="expected"):
+            run_trial(Trial(0, np.random.SeedSequence(0), fixed={"lr": 0.1}))
+    finally:
+        search._problem = saved
+
+
+def test_log_uniform_spreads_samples_evenly_over_decades():
+    rng = np.random.default_rng(0)
+    samples = log_uniform(rng, 1e-6, 1e-2, size=40000)
+    assert samples.min() >= 1e-6 and samples.max() <= 1e-2
+    per_decade = np.histogram(np.log10(samples), bins=[-6, -5, -4, -3, -2])[0] / samples.size
+    np.testing.assert_allclose(per_decade, 0.25, atol=0.01)
+    assert isinstance(log_uniform(rng, 1e-6, 1e-2), float)
+    with pytest.raises(ValueError, match="low < high"):
+        log_uniform(rng, 0.0, 1.0)
+
+
+def test_log_grid_takes_cell_centres():
+    np.testing.assert_allclose(log_grid(1e-6, 1e-2, 4), [10**-5.5, 10**-4.5, 10**-3.5, 10**-2.5])
+
+
+def test_grid_trials_cover_every_combination_with_distinct_seeds():
+    trials = grid_trials({"lr": [0.1, 0.2, 0.3], "weight_decay": [0.0, 1e-5]}, seed=0)
+    assert [(t.fixed["lr"], t.fixed["weight_decay"]) for t in trials] == [
+        (0.1, 0.0), (0.1, 1e-5), (0.2, 0.0), (0.2, 1e-5), (0.3, 0.0), (0.3, 1e-5)]
+    assert len({tuple(t.seed.generate_state(2)) for t in trials}) == 6
+    assert all(t.space == {} for t in trials)
+
+
+def test_random_trials_default_to_the_original_space():
+    trials = random_trials(2)
+    assert trials[0].space == ORIGINAL_SPACE and trials[0].fixed == {}
+
+
+def fake(trial, lr, weight_decay, val_acc):
+    return {"trial": trial, "lr": lr, "weight_decay": weight_decay, "val_acc": val_acc, "train_acc": val_acc}
+
+
+def test_sorting_and_table():
+    results = [fake(0, 1e-3, 1e-6, 0.5), fake(1, 1e-2, 1e-5, 0.9), fake(2, 1e-4, 1e-7, 0.5)]
+    assert [r["trial"] for r in sort_results(results)] == [1, 0, 2]
+    table = format_table(results, rows=2).splitlines()
+    assert len(table) == 3 and table[1].split()[:2] == ["1", "1"] and "1.00e-02" in table[1]
+
+
+def test_narrow_space_spans_the_best_trials_with_a_margin():
+    results = [fake(0, 1e-3, 1e-6, 0.8), fake(1, 1e-2, 1e-5, 0.9), fake(2, 1e-5, 1e-8, 0.1)]
+    space = narrow_space(results, top=2, margin=0.5)
+    np.testing.assert_allclose(space["lr"], (1e-3 / 10**0.5, 1e-2 * 10**0.5))
+    np.testing.assert_allclose(space["weight_decay"], (1e-6 / 10**0.5, 1e-5 * 10**0.5))
