@@ -53,8 +53,13 @@ def rewrite_links(text):
                   text)
 
 
+# matplotlib's inline animations link Font Awesome from a CDN for their button icons; the site
+# draws those icons with Unicode characters instead (see templates/book/index.html.j2).
+EXTERNAL_STYLESHEET = re.compile(r"<link[^>]*href=[\"']https?://[^>]*>", flags=re.IGNORECASE)
+
+
 def prepare(notebook):
-    """A copy fit for a static page: links rewritten, widget outputs replaced by a note."""
+    """A copy fit for a static page: links rewritten, widget outputs replaced by a note, no external CSS."""
     notebook = nbformat.from_dict(notebook)
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
@@ -62,8 +67,13 @@ def prepare(notebook):
             cell.source = rewrite_links(cell.source)
         elif cell.cell_type == "code":
             for output in cell.get("outputs", []):
-                if WIDGET_MIME in output.get("data", {}):
+                data = output.get("data", {})
+                if WIDGET_MIME in data:
                     output["data"] = {"text/plain": WIDGET_NOTE}
+                elif "text/html" in data:
+                    html = data["text/html"]
+                    html = "".join(html) if isinstance(html, list) else html
+                    data["text/html"] = EXTERNAL_STYLESHEET.sub("", html)
     return notebook
 
 
