@@ -41,7 +41,8 @@ CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
-           --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=900 --log-level=ERROR
+           --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+           --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
 # JupyterLab opens the .py chapters as notebooks (jupytext), set inside this environment only.
 define LAB_SETTINGS

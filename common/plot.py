@@ -4,6 +4,8 @@ Every chapter draws with these helpers so that, say, Adam is the same colour
 in chapter 1's contour plot and in its MNIST loss curves.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -56,7 +58,14 @@ def save_figure(fig, name, dpi=100):
     """Save ``fig`` as ``images/<name>.png`` (the prose refers to these files); return the path."""
     IMAGES_DIR.mkdir(exist_ok=True)
     path = IMAGES_DIR / f"{name}.png"
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    tmp.replace(path)  # atomic: never a half-written figure
+    # A temporary file of its own (two runs of a chapter may save at once), renamed
+    # into place only when complete: never a half-written figure.
+    with tempfile.NamedTemporaryFile(dir=IMAGES_DIR, prefix=f".{name}.", suffix=".png", delete=False) as tmp:
+        pass
+    try:
+        fig.savefig(tmp.name, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        os.replace(tmp.name, path)
+    except BaseException:
+        os.unlink(tmp.name)
+        raise
     return path

@@ -58,7 +58,8 @@ def test_student_copy_runs_up_to_the_first_exercise(path, tmp_path):
 
     copy = student_copy(nbformat.read(path, as_version=4), path.name)
     first = next(i for i, c in enumerate(copy.cells) if "solution" in c.metadata.get("tags", []))
-    client = NotebookClient(copy, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(copy, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     with pytest.raises(CellExecutionError) as info:
         client.execute()
     assert "NotImplementedError" in str(info.value)
