@@ -41,7 +41,7 @@ CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
-           --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+           --ExecutePreprocessor.record_timing=False \
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
 # JupyterLab opens the .py chapters as notebooks (jupytext), set inside this environment only.
@@ -55,6 +55,18 @@ viewers["python"] = "Jupytext Notebook"
 path.write_text(json.dumps(settings, indent=2) + "\n")
 endef
 export LAB_SETTINGS
+
+# After execution: drop what changes on every run without being a result (the
+# random ids of live widget models; the Python patch version of the machine).
+define DETERMINISTIC
+import sys, nbformat
+path = sys.argv[1]
+notebook = nbformat.read(path, as_version=4)
+notebook.metadata.pop("widgets", None)
+notebook.metadata.get("language_info", {}).pop("version", None)
+nbformat.write(notebook, path)
+endef
+export DETERMINISTIC
 
 .PHONY: help setup data lab test unit nbval sync execute lint bench student html html-check clean
 
@@ -94,7 +106,7 @@ sync: setup
 	@for f in $(CHAPTERS_PY); do $(BIN)jupytext --quiet --update --to ipynb "$$f"; done
 
 execute: sync data
-	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" || exit 1; done
+	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -c "$$DETERMINISTIC" "$$f" || exit 1; done
 
 lint: setup
 	@$(BIN)ruff check common dataset tests tools benchmarks chapters
