@@ -10,6 +10,9 @@ One small module per idea, as in the classic "Deep Learning from Scratch" code:
 - :mod:`common.trainer`    a seeded mini-batch training loop with per-epoch evaluation
 - :mod:`common.util`       smoothing, shuffling and splitting data
 - :mod:`common.plot`       the book's plotting style (one colour per method)
+- :mod:`common.animation`  light HTML/SVG animations of 2-D optimization paths (chapter 1)
+- :mod:`common.search`     random and grid hyperparameter search in parallel processes (chapter 5)
+- :mod:`common.random`     seeds to ``numpy.random.Generator`` objects
 
 Import what you use explicitly, e.g. ``from common.optimizers import Adam``.
 """
