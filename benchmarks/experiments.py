@@ -72,8 +72,9 @@ def batch_norm_test():
         for use_batchnorm in (True, False):
             net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=scale, use_batchnorm=use_batchnorm,
                                       rng=np.random.default_rng(0), dtype=np.float32)
-            history = Trainer(net, SGD(lr=0.01), x, t, x, t, epochs=20, batch_size=100,
-                              rng=np.random.default_rng(1)).train()
+            with np.errstate(over="ignore", invalid="ignore"):  # the plain net diverges at the largest scales
+                history = Trainer(net, SGD(lr=0.01), x, t, epochs=20, batch_size=100, evaluate=True,
+                                  rng=np.random.default_rng(1)).train()
             final.append(history["train_acc"][-1])
         wins += final[0] > final[1]
     return f"BatchNorm ends higher at {wins} of 16 scales"
@@ -94,10 +95,13 @@ def overfit_weight_decay():
 
 
 def overfit_dropout():
-    """300 samples, 784-100x6-10, SGD lr 0.01, batch 100, 301 epochs, dropout ratio 0.2 (float32)."""
-    net = MultiLayerNetExtend(784, [100] * 6, 10, use_dropout=True, dropout_ratio=0.2,
+    """300 samples, 784-100x6-10, SGD lr 0.01, batch 100, 301 evaluations, dropout ratio 0.2 (float32).
+
+    The original's convention, scaling at inference, as in chapter 4.
+    """
+    net = MultiLayerNetExtend(784, [100] * 6, 10, use_dropout=True, dropout_ratio=0.2, dropout_inverted=False,
                               rng=np.random.default_rng(0), dtype=np.float32)
-    return _overfit(net, epochs=301)
+    return _overfit(net, epochs=300)
 
 
 def hyperparameter_optimization():

@@ -20,7 +20,8 @@ class Trainer:
     ``evaluate_sample_num`` samples if set) is recorded before training and
     after each epoch, so 200 epochs give 201 points. ``evaluate_every=k``
     evaluates every k-th epoch instead (and always after the last one), for
-    experiments that need only the end point.
+    experiments that need only the end point. Without ``x_test``, pass
+    ``evaluate=True`` to record the training accuracy alone.
 
     ``train()`` returns a dict of lists: 'train_loss' (one per iteration, the
     loss of the mini-batch before its update), 'train_acc' and 'test_acc'
@@ -30,7 +31,7 @@ class Trainer:
 
     def __init__(self, network, optimizer, x_train, t_train, x_test=None, t_test=None,
                  epochs=None, iterations=None, batch_size=100, sampling="shuffle",
-                 evaluate_sample_num=None, evaluate_every=1, rng=None, progress=False):
+                 evaluate_sample_num=None, evaluate_every=1, evaluate=None, rng=None, progress=False):
         if (epochs is None) == (iterations is None):
             raise ValueError("give exactly one of epochs or iterations")
         if sampling not in ("shuffle", "replacement"):
@@ -52,6 +53,7 @@ class Trainer:
         self.sampling = sampling
         self.evaluate_sample_num = evaluate_sample_num
         self.evaluate_every = evaluate_every
+        self.evaluate = (x_test is not None) if evaluate is None else evaluate
         self.rng = as_generator(rng)
         self.progress = progress
 
@@ -71,12 +73,13 @@ class Trainer:
         k = self.evaluate_sample_num
         x_train, t_train = (self.x_train, self.t_train) if k is None else (self.x_train[:k], self.t_train[:k])
         history["train_acc"].append(self.network.accuracy(x_train, t_train))
-        history["test_acc"].append(self.network.accuracy(self.x_test, self.t_test))
+        if self.x_test is not None:
+            history["test_acc"].append(self.network.accuracy(self.x_test, self.t_test))
         history["epochs"].append(epoch)
 
     def train(self):
         history = {"train_loss": [], "train_acc": [], "test_acc": [], "epochs": []}
-        evaluate = self.x_test is not None
+        evaluate = self.evaluate
         if evaluate:
             self._evaluate(history, 0)
         bar = None

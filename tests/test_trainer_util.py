@@ -44,6 +44,12 @@ def test_trainer_can_evaluate_every_few_epochs_and_always_at_the_end():
     assert history["epochs"] == [0, 3, 6, 7]
 
 
+def test_trainer_can_record_training_accuracy_alone():
+    x, t = blobs()
+    history = Trainer(MultiLayerNet(8, [10], 3), SGD(lr=0.1), x, t, epochs=3, batch_size=40, evaluate=True).train()
+    assert len(history["train_acc"]) == 4 and history["test_acc"] == []
+
+
 def test_trainer_by_iterations_without_evaluation():
     x, t = blobs()
     trainer = Trainer(MultiLayerNet(8, [10], 3), SGD(), x, t, iterations=7, batch_size=16)
