@@ -86,8 +86,9 @@ setup: $(STAMP)
 data: setup
 	@$(PY) -m dataset --quiet
 
+# LAB_ARGS passes options on, e.g. make lab LAB_ARGS="--no-browser --port 8890".
 lab: data
-	$(BIN)jupyter lab --notebook-dir=chapters
+	$(BIN)jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # One pytest run on every core: unit tests, sync and student-copy checks, the
 # site in Chromium (skipped where it is not installed), and nbval over every chapter.
@@ -101,9 +102,12 @@ unit: setup
 nbval: data
 	@$(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
 
-# The .py files are the source: update each notebook from its .py, keeping outputs.
+# The .py files are the source: update each notebook from its .py, keeping outputs,
+# then write the .py back in jupytext's own layout, so that the pair is textually
+# identical and JupyterLab opens either file whichever is newer.
 sync: setup
-	@for f in $(CHAPTERS_PY); do $(BIN)jupytext --quiet --update --to ipynb "$$f"; done
+	@for f in $(CHAPTERS_PY); do $(BIN)jupytext --quiet --update --to ipynb "$$f" \
+	    && $(BIN)jupytext --quiet --to py:percent "$${f%.py}.ipynb" || exit 1; done
 
 execute: sync data
 	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -c "$$DETERMINISTIC" "$$f" || exit 1; done

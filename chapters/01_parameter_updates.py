@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -1434,7 +1439,7 @@ assert max(last_mean[n] for n in adaptive) < min(last_mean[n] for n in momentum_
 # and the self-check compares them with the library's `Nesterov`, which
 # stores the look-ahead point $W + \alpha v$ instead of $W$ (section 5).
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def nesterov_step(w, v, gradient, lr=0.1, momentum=0.9):
     """One step of Nesterov momentum in Sutskever's form; returns the new (w, v)."""
     # BEGIN SOLUTION
@@ -1469,7 +1474,7 @@ print("Exercise 1: correct (the library stores W + alpha v)")
 # with $\lambda$ the second derivative in $y$, and find when $|1 - \eta\lambda| < 1$.
 # Put your explanation in `explanation`; the self-check tests the number.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def converges(lr):
     return distance(descend(SGD(lr=lr), bowl_gradient, BOWL_START, steps=500))[-1] < 0.01
 
@@ -1504,7 +1509,7 @@ print("Exercise 2: correct (the limit is 2 / 2 = 1)")
 # Set `prediction` to "A", "B" or "C" and run the self-check, which runs the
 # experiment. Then explain: what is Adam with $\beta_1 = 0$?
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 prediction = "B"
 # With beta1 = 0, m = g: Adam becomes RMSprop (rho = beta2) with bias correction. Nothing carries
@@ -1532,7 +1537,7 @@ print("Exercise 3: correct")
 # $\rho = 0.9$; at the start $g_x = -0.7$). Solve the formula for $\epsilon$
 # by hand, then check it with the library.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 # step^2 ((1 - rho) g^2 + eps) = eps g^2  =>  eps = step^2 (1 - rho) g^2 / (g^2 - step^2)
 g, step, rho = 0.7, 0.5, 0.9

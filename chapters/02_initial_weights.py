@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -581,7 +586,7 @@ assert abs(final["LeCun"] - final["Xavier"]) < 0.1, final
 # units still identical? Set `prediction` to `True` (they stay identical) or
 # `False` (they become different), and explain why in a comment.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 # Different biases give different pre-activations z_j, hence different outputs
 # and different slopes s'(z_j): the gradients of the units differ from the first
@@ -613,7 +618,7 @@ print("Exercise 1: correct")
 # deviations of the LeCun, Xavier (Glorot, normal) and He rules, keys
 # `"lecun"`, `"xavier"`, `"he"`. Do not call the library.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def init_stds(fan_in, fan_out):
     # BEGIN SOLUTION
     return {
@@ -643,7 +648,7 @@ print("Exercise 2: correct")
 # compares your formula with the measured variance. Why would $n\sigma^2 v$
 # be badly wrong here?
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def preactivation_variance(n, weight_std, input_mean, input_var):
     # BEGIN SOLUTION
     # Var(a W) = E[a^2] E[W^2] - (E[a] E[W])^2 = (v + mu^2) sigma^2, since E[W] = 0;
@@ -678,7 +683,7 @@ print("Exercise 3: correct")
 # scale by less than 8%. (Try Xavier there too: how much of the scale is left
 # after 20 layers?)
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def relu_keep_scale_std(n):
     # BEGIN SOLUTION
     # E[relu(z)^2] = Var(z) / 2 = n sigma^2 E[a^2] / 2: constant when n sigma^2 = 2 (He).
@@ -718,7 +723,7 @@ print("Exercise 4: correct; for comparison, Xavier keeps",
 #
 # Hint: $n\sigma^2 = 2$, and $\tanh(z)^2 < z^2$ for every $z \ne 0$.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 # With n sigma^2 = 2 the variance would double per layer if tanh were linear; tanh's
 # flattening pulls it back, and the two balance at a fixed point (z std about 0.8):

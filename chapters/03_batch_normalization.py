@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -743,7 +748,7 @@ print("final train accuracy at w = 1e-4 with eps = 1e-5:", round(float(bn_final[
 # $\bar\beta$ and write them in numpy, given `dout` and `x_hat` of shape
 # $(N, D)$.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def gamma_beta_gradients(dout, x_hat):
     """Return (dgamma, dbeta), each of shape (D,)."""
     # BEGIN SOLUTION
@@ -775,7 +780,7 @@ print("Exercise 1: correct")
 # without computing a mean or a variance. What does it mean for the
 # information that the layer passes on?
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def two_sample_x_hat(x, eps=1e-5):
     """x_hat of BatchNorm for a batch of two samples, x of shape (2, D)."""
     # BEGIN SOLUTION
@@ -813,7 +818,7 @@ print("Exercise 2: correct — with two samples, x_hat is +1 for the larger and 
 # B — both learn, ending within 0.1 of each other and above 0.9; C — only
 # BatchNorm after the activation learns.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 from collections import OrderedDict
 
 
@@ -875,7 +880,7 @@ print("Exercise 3: correct")
 # `(W_folded, b_folded)` such that `x @ W_folded + b_folded` equals
 # `bn.forward(x @ W, train=False)`.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def fold_batchnorm(W, bn):
     """Return (W_folded, b_folded) equal to Affine(W, no bias) -> bn in inference mode."""
     # BEGIN SOLUTION

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -747,7 +752,7 @@ print({"difference K=1": round(difference[1], 4), "difference K=256": round(diff
 # weight? Set the two numbers (the number of steps rounded to the nearest
 # integer); the self-check takes one real SGD step of a network.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 shrink_factor = 1 - 0.01 * 0.1                               # (1 - eta * lambda) = 0.999
 steps_to_halve = round(float(np.log(0.5) / np.log(shrink_factor)))  # about 693
@@ -779,7 +784,7 @@ check_exercise_1()
 # `grads_with_decay - grads_without_decay` of two `MultiLayerNet`s with the same
 # weights against your answer.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def weight_decay_gradient(params, weight_decay_lambda):
     # BEGIN SOLUTION
     return {key: weight_decay_lambda * value for key, value in params.items() if key.startswith("W")}
@@ -812,7 +817,7 @@ check_exercise_2()
 # scores, and (b) are its gradients equal to the plain network's? Set the two
 # booleans; the self-check runs the experiment.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 train_equals_inference = True   # every mask is all ones, and 1 / (1 - 0) = 1
 same_gradients_as_plain = True  # the dropout layers then pass everything through unchanged
@@ -850,7 +855,7 @@ check_exercise_3()
 # choosing on a **validation set** carved out of the training data and touching
 # the test set once at the end.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def best_epoch(history):
     # BEGIN SOLUTION
     return history["epochs"][int(np.argmax(history["test_acc"]))]
@@ -880,7 +885,7 @@ check_exercise_4()
 # like the L2 projection of section 3. Write `max_norm(W, c)` returning the
 # constrained copy.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def max_norm(W, c):
     # BEGIN SOLUTION
     norms = np.linalg.norm(W, axis=0, keepdims=True)

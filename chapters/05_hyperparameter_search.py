@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -534,7 +539,7 @@ print("test accuracy:", round(float(test_acc), 3))
 # with `common.search.log_uniform` on the same seed and checks that each
 # decade gets its share.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def my_log_uniform(rng, low, high, size):
     # BEGIN SOLUTION
     return 10.0 ** rng.uniform(np.log10(low), np.log10(high), size)
@@ -556,7 +561,7 @@ print("Exercise 1: correct")
 # Work both out on paper and set `fraction_linear` and `fraction_log`; the
 # self-check simulates 100 000 draws of each.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 fraction_linear = (1e-3 - 1e-6) / (1e-2 - 1e-6)   # the interval below 1e-3 is a tenth of the length
 fraction_log = 3 / 4                               # three of the four decades
@@ -582,7 +587,7 @@ print("Exercise 2: correct. Linear scale:", round(fraction_linear, 3), " log sca
 # (`{name: (low, high)}`). The self-check compares with
 # `common.search.narrow_space` on this chapter's coarse search.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def my_narrow_space(results, names, top, margin):
     # BEGIN SOLUTION
     best = sorted(results, key=lambda r: -r["val_acc"])[:top]
@@ -611,7 +616,7 @@ print("Exercise 3: correct")
 # region with probability at least `confidence`. (Bergstra & Bengio's
 # well-known answer for 5 % and 95 % is about 60.)
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 def trials_needed(share, confidence):
     # BEGIN SOLUTION
     # P(no hit in n trials) = (1 - share)^n <= 1 - confidence
@@ -639,7 +644,7 @@ print("Exercise 4: correct.", n, "random trials find the best 5 % with probabili
 # comparisons would fail, and why? Set `would_still_match` to `True` or
 # `False` (does a parallel run still give the sequential results?).
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
 would_still_match = False   # each worker's shared generator would be consumed by whichever trials that worker
                             # happened to run, in whichever order, so a trial's numbers would depend on scheduling

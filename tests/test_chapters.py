@@ -35,6 +35,9 @@ def test_pair_is_in_sync(py):
     markdown_py = [cell.source for cell in from_py.cells if cell.cell_type == "markdown"]
     markdown_ipynb = [cell.source for cell in from_ipynb.cells if cell.cell_type == "markdown"]
     assert markdown_py == markdown_ipynb, f"{py.name} and {ipynb.name} differ in text: run make execute"
+    # Textually identical, metadata included: JupyterLab refuses a pair whose newer .ipynb differs.
+    assert jupytext.writes(from_ipynb, fmt="py:percent") == py.read_text(encoding="utf-8"), (
+        f"{py.name} is not in jupytext's layout of {ipynb.name}: run make sync")
 
 
 @pytest.mark.parametrize("py", PAIRS, ids=lambda p: p.stem)
