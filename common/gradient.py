@@ -7,6 +7,8 @@ parameter, the relative error max|a - b| / max(1e-8, max(|a| + |b|)).
 
 import numpy as np
 
+from common.random import as_generator
+
 
 def numerical_gradient(f, x, h=1e-5, indices=None):
     """Central-difference gradient of the scalar function ``f()`` with respect to array ``x``.
@@ -52,8 +54,6 @@ def gradient_check(network, x, t, train=True, h=1e-5, max_entries=None, rng=None
     Returns {key: relative error}; raises if backprop's gradient of a
     parameter is all zero, which would make any check pass.
     """
-    from common.random import as_generator
-
     if np.asarray(x).shape[0] < 2:
         raise ValueError("gradient_check needs a batch of at least 2 samples")
     _, analytic = network.loss_and_gradient(x, t, train=train)

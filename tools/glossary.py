@@ -39,15 +39,6 @@ def terms_of(path):
     return []
 
 
-def chapter_title(path):
-    notebook = jupytext.read(path)
-    for cell in notebook.cells:
-        match = re.search(r"^#\s+(.+)$", cell.source, flags=re.MULTILINE) if cell.cell_type == "markdown" else None
-        if match:
-            return match.group(1).strip()
-    return path.stem
-
-
 def render():
     entries = {}
     for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.py")):
