@@ -228,8 +228,8 @@ print("measured noise / (sigma^2 / B):", {b: round(float(r), 2) for b, r in rati
 assert all(0.8 < r < 1.25 for r in ratio.values()), ratio  # the noise falls as 1/B
 
 # %%
-# Timings differ from run to run (and machine to machine): nothing is printed, and the claims
-# below use wide margins. (Panel (d) of the figure shows this run's measurements.)
+# Timings differ from run to run and machine to machine, so they are shown (panel (d) of the
+# figure) but neither printed nor asserted: the book measures speed in benchmarks/, never in a check.
 def time_one_update(batch_size, repeat=5, number=10):
     """Best time of one update (forward, backward, SGD step) on `batch_size` examples."""
     optimizer = SGD(lr=0.0)  # lr = 0: a real update that leaves the probe where it is
@@ -245,10 +245,6 @@ def time_one_update(batch_size, repeat=5, number=10):
 TIMED_BATCH_SIZES = [1, 4, 16, 64, 256, 1024, 2000]
 seconds_per_update = {b: time_one_update(b) for b in TIMED_BATCH_SIZES}
 per_example = {b: s / b for b, s in seconds_per_update.items()}
-# One update on 64 examples costs far less than 64 updates on one example each ...
-assert per_example[64] < per_example[1] / 5, per_example
-# ... while beyond a few hundred examples the cost grows in proportion to the batch.
-assert seconds_per_update[2000] > 2 * seconds_per_update[256], seconds_per_update
 
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(10, 7.2), layout="constrained")
@@ -312,7 +308,8 @@ assert per_example_seen[single] < per_example_seen[mini] < per_example_seen[batc
 # - **(c)** The noise of $g_B$ falls exactly as $\sigma^2/B$: 64 examples cut it
 #   64-fold.
 # - **(d)** But on a computer, 64 examples do **not** cost 64 times one
-#   example. A single-example update is dominated by fixed costs (Python,
+#   example (panel (d) shows the machine that executed this notebook;
+#   re-run it to measure yours). A single-example update is dominated by fixed costs (Python,
 #   function calls, the overhead of small matrix products); a vectorised
 #   matrix product handles a few dozen rows for little more than the price of
 #   one. From about a hundred examples on, the cost per example stops falling
