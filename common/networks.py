@@ -7,7 +7,6 @@ under the keys W1, b1, ..., WL, bL (and gamma1, beta1, ... with BatchNorm);
 layers hold references to the same arrays, so optimizers update in place.
 """
 
-import os
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +15,7 @@ import numpy as np
 from common.gradient import numerical_gradient
 from common.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, SoftmaxWithLoss
 from common.random import as_generator
+from common.util import available_cores
 
 # Inference on many samples (accuracy on the 10000 test images, every epoch)
 # is split into chunks of a fixed size that run on parallel threads: numpy
@@ -29,8 +29,7 @@ _threads = None
 def _thread_pool():
     global _threads
     if _threads is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        _threads = ThreadPoolExecutor(max_workers=max(1, cores or 1))
+        _threads = ThreadPoolExecutor(max_workers=available_cores())
     return _threads
 
 

@@ -31,6 +31,7 @@ import numpy as np
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
 from common.trainer import Trainer
+from common.util import available_cores
 
 # The search space of the original book (ch. 6): lr = 10^U(-6, -2), weight decay = 10^U(-8, -4).
 ORIGINAL_SPACE = {"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}
@@ -158,15 +159,6 @@ def run_trial(trial):
     return {"trial": trial.index, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
             "val_acc": history["test_acc"][-1], "train_acc": history["train_acc"][-1],
             "val_curve": history["test_acc"], "train_curve": history["train_acc"]}
-
-
-def available_cores():
-    """Cores this process may use (``os.process_cpu_count``, else the affinity mask, else ``os.cpu_count``)."""
-    if hasattr(os, "process_cpu_count"):
-        return os.process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 @contextmanager

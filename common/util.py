@@ -1,5 +1,7 @@
 """Small helpers: smoothing curves, shuffling and splitting data."""
 
+import os
+
 import numpy as np
 
 from common.random import as_generator
@@ -41,3 +43,12 @@ def train_validation_split(x, t, validation_ratio=0.2, rng=None):
     x, t = shuffle_dataset(x, t, rng)
     n_val = int(round(len(x) * validation_ratio))
     return (x[n_val:], t[n_val:]), (x[:n_val], t[:n_val])
+
+
+def available_cores():
+    """Cores this process may use (``os.process_cpu_count``, else the affinity mask, else ``os.cpu_count``)."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
