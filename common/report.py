@@ -1,0 +1,37 @@
+"""Printing numbers that come out of training: ``≈0.253`` rather than ``0.253``.
+
+A training run adds up millions of products, and the order of those sums
+depends on the CPU: OpenBLAS picks its matrix kernel by processor, and numpy
+its vector code. The last bits differ, training amplifies them, and a final
+accuracy printed as 0.179 on one laptop reads 0.178 on another. Such a number
+is printed with a leading ``≈`` so that the reader, and the book's tests, know
+it is a measurement, not an exact value::
+
+    >>> print(f"gap: {approx(0.17853):.3f}")
+    gap: ≈0.179
+    >>> {"train": approx(0.998)}
+    {'train': ≈0.998}
+
+The notebook check (``tools/nbval_approx.py``) compares a ``≈`` number within
+the tolerance its cell declares, and every other number exactly.
+"""
+
+MARK = "≈"
+
+
+class Approx(float):
+    """A float that prints with a leading ``≈``; arithmetic on it gives plain floats."""
+
+    def __format__(self, spec):
+        return MARK + float.__format__(self, spec)
+
+    def __repr__(self):
+        return MARK + float.__repr__(self)
+
+    __str__ = __repr__
+
+
+def approx(value, digits=None):
+    """``value`` as an :class:`Approx`, rounded to ``digits`` decimals when given."""
+    value = float(value)
+    return Approx(round(value, digits) if digits is not None else value)

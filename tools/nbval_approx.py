@@ -1,0 +1,160 @@
+"""nbval, tolerant of ``≈`` numbers: what the notebook check compares, and how.
+
+The rule (also in README.md, "What the tests check"):
+
+* Every output is compared, text for text, as nbval does.
+* One exception: a number written with a leading ``≈`` (``≈0.253``, printed
+  by :func:`common.report.approx`) is a result of training. Its last digits
+  depend on the CPU's BLAS and vector kernels, so it is compared within the
+  tolerance that its cell declares in a whole-line comment::
+
+      # NBVAL_TOLERANCE abs=0.02            |new - stored| <= 0.02
+      # NBVAL_TOLERANCE rel=0.1             |new - stored| <= 0.1 * |stored|
+      # NBVAL_TOLERANCE abs=0.02 rel=0.1    either bound suffices
+
+  The claim that such a number supports is asserted in the same cell with a
+  margin wider than the tolerance, so a reader's machine that moves the
+  number within its tolerance still passes the assert.
+* Everything else is exact: the words around the numbers, numbers without
+  ``≈`` (settings, analytic values, exact algorithms, counts), how many ``≈``
+  numbers there are and where they stand.
+* A cell whose output holds a ``≈`` number but that declares no tolerance
+  fails, and so does a cell that declares a tolerance but prints no ``≈``
+  number (``tests/test_chapters.py``), so a tolerance never hides anything.
+
+How: when the new output of a cell matches the stored one under this rule,
+the new ``≈`` numbers are replaced by the stored ones before nbval's own
+comparison runs; otherwise nbval reports the difference, with a line naming
+each number that left its tolerance. Loaded by the root ``conftest.py``.
+"""
+
+import copy
+import math
+import re
+from collections import defaultdict
+
+NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan"
+APPROX = re.compile(rf"≈({NUMBER})")
+TOLERANCE_LINE = re.compile(r"^\s*#\s*NBVAL_TOLERANCE\b(.*)$", re.MULTILINE)
+BOUND = re.compile(r"^(abs|rel)=(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)$")
+
+
+class ToleranceError(ValueError):
+    """A cell's ``NBVAL_TOLERANCE`` line cannot be read."""
+
+
+def declared_tolerance(source):
+    """The ``{'abs': a, 'rel': r}`` declared in a cell's source, or None when it declares none."""
+    lines = TOLERANCE_LINE.findall(source)
+    if not lines:
+        return None
+    if len(lines) > 1:
+        raise ToleranceError(f"a cell declares NBVAL_TOLERANCE {len(lines)} times; declare it once")
+    bounds = {}
+    for word in lines[0].split():
+        match = BOUND.match(word)
+        if not match:
+            raise ToleranceError(f"NBVAL_TOLERANCE: cannot read {word!r}; write abs=0.02, rel=0.1 or both")
+        bounds[match.group(1)] = float(match.group(2))
+    if not bounds:
+        raise ToleranceError("NBVAL_TOLERANCE names no bound; write abs=0.02, rel=0.1 or both")
+    return {"abs": bounds.get("abs", 0.0), "rel": bounds.get("rel", 0.0)}
+
+
+def within(stored, new, tolerance):
+    """True when ``new`` lies within ``tolerance`` of ``stored`` (absolute or relative bound)."""
+    if math.isnan(stored) or math.isnan(new):
+        return math.isnan(stored) and math.isnan(new)
+    if math.isinf(stored) or math.isinf(new):
+        return stored == new
+    bound = max(tolerance["abs"], tolerance["rel"] * abs(stored))
+    return abs(new - stored) <= bound * (1 + 1e-9)   # the slack absorbs binary rounding of printed decimals
+
+
+def compare_text(stored, new, tolerance):
+    """Problems found comparing ``new`` text with ``stored`` under the rule; [] when they agree.
+
+    Text outside the ``≈`` numbers must be identical; the ``≈`` numbers must
+    pair up one to one and each lie within ``tolerance`` (None: none declared).
+    """
+    stored_parts, new_parts = APPROX.split(stored), APPROX.split(new)
+    if len(stored_parts) == 1 and len(new_parts) == 1:
+        return [] if stored == new else ["the text differs"]
+    if tolerance is None:
+        return ["the output has ≈ numbers, but the cell declares no '# NBVAL_TOLERANCE abs=…' line"]
+    if len(stored_parts) != len(new_parts):
+        return [f"{len(stored_parts) // 2} ≈ numbers stored, {len(new_parts) // 2} printed now"]
+    if stored_parts[0::2] != new_parts[0::2]:
+        return ["the text around the ≈ numbers differs"]
+    problems = []
+    for old, now in zip(stored_parts[1::2], new_parts[1::2]):
+        if not within(float(old), float(now), tolerance):
+            problems.append(f"≈{now} is outside the tolerance {_describe(tolerance)} of the stored ≈{old}")
+    return problems
+
+
+def _describe(tolerance):
+    return " ".join(f"{key}={value:g}" for key, value in tolerance.items() if value)
+
+
+def _text_slots(outputs):
+    """{(kind, name): [(container, key), ...]}: where each output keeps its comparable text, in order."""
+    slots = defaultdict(list)
+    for output in outputs:
+        if output.get("output_type") == "stream":
+            slots["stream", output.get("name")].append((output, "text"))
+        for mime, value in output.get("data", {}).items():
+            if isinstance(value, str):
+                slots["data", mime].append((output["data"], mime))
+    return slots
+
+
+def reconcile(stored_outputs, new_outputs, tolerance):
+    """``(outputs, problems)``: a copy of ``new_outputs`` whose agreeing ``≈`` texts are the stored ones.
+
+    Texts that hold no ``≈`` number are left alone for nbval to compare.
+    ``problems`` lists every ``≈`` text that does not agree, and why.
+    """
+    new_outputs = copy.deepcopy(new_outputs)
+    stored_slots, new_slots = _text_slots(stored_outputs), _text_slots(new_outputs)
+    problems = []
+    for key, stored_list in stored_slots.items():
+        for (stored_box, stored_key), (new_box, new_key) in zip(stored_list, new_slots.get(key, [])):
+            stored_text, new_text = stored_box[stored_key], new_box[new_key]
+            if "≈" not in stored_text and "≈" not in new_text:
+                continue
+            found = compare_text(stored_text, new_text, tolerance)
+            if found:
+                problems.extend(f"{key[1]}: {problem}" for problem in found)
+            else:
+                new_box[new_key] = stored_text
+    return new_outputs, problems
+
+
+def _install():
+    from nbval.plugin import IPyNbCell
+
+    if getattr(IPyNbCell, "_approx_installed", False):
+        return
+    nbval_compare = IPyNbCell.compare_outputs
+
+    def compare_outputs(self, test, ref, skip_compare=None):
+        try:
+            tolerance = declared_tolerance(self.cell.source)
+        except ToleranceError as error:
+            self.comparison_traceback = [str(error)]
+            return False
+        test, problems = reconcile(ref, test, tolerance)
+        same = nbval_compare(self, test, ref, skip_compare)
+        if problems:
+            self.comparison_traceback.extend(["≈ numbers:"] + [f"  {problem}" for problem in problems])
+            return False
+        return same
+
+    IPyNbCell.compare_outputs = compare_outputs
+    IPyNbCell._approx_installed = True
+
+
+def pytest_configure(config):
+    if getattr(config.option, "nbval", False) or getattr(config.option, "nbval_lax", False):
+        _install()
