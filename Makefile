@@ -1,7 +1,7 @@
 # Training Techniques for Neural Networks, from scratch.
 #   make lab    set up (once) and open the chapters in JupyterLab
-#   make test   set up (once), then unit tests, the pair sync check and nbval over every chapter
-# Other targets: sync, execute, lint, bench, clean. See README.md.
+#   make test   set up (once), then ruff, unit tests, the pair sync check and nbval over every chapter
+# make help lists every target, from the "## description" after each target's name. See README.md.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -35,8 +35,9 @@ ifeq ($(MNIST_DIR),)
 endif
 export PATH := $(abspath $(dir $(PY))):$(PATH)
 
-# Every chapter by default; e.g. `make execute CHAPTERS=chapters/03_batch_normalization.py` for one.
-CHAPTERS ?= $(sort $(wildcard chapters/[0-9][0-9]_*.py))
+# Every chapter by default (the list is defined in tools/chapters.py; the system python3
+# suffices, before any setup); e.g. `make execute CHAPTERS=chapters/03_batch_normalization.py` for one.
+CHAPTERS ?= $(shell python3 -m tools.chapters)
 CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
@@ -44,92 +45,111 @@ EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.record_timing=False \
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
-# JupyterLab opens the .py chapters as notebooks (jupytext), set inside this environment only.
-define LAB_SETTINGS
-import json, pathlib, sys
-path = pathlib.Path(sys.prefix, "share", "jupyter", "lab", "settings", "overrides.json")
-path.parent.mkdir(parents=True, exist_ok=True)
-settings = json.loads(path.read_text()) if path.exists() else {}
-viewers = settings.setdefault("@jupyterlab/docmanager-extension:plugin", {}).setdefault("defaultViewers", {})
-viewers["python"] = "Jupytext Notebook"
-path.write_text(json.dumps(settings, indent=2) + "\n")
-endef
-export LAB_SETTINGS
+.PHONY: help setup data lab test unit nbval nbval-another-cpu sync execute execute-twice kernels lock lint bench \
+        student html html-check clean
 
-# After execution: drop what changes on every run without being a result (the
-# random ids of live widget models; the Python patch version of the machine).
-define DETERMINISTIC
-import sys, nbformat
-path = sys.argv[1]
-notebook = nbformat.read(path, as_version=4)
-notebook.metadata.pop("widgets", None)
-notebook.metadata.get("language_info", {}).pop("version", None)
-nbformat.write(notebook, path)
-endef
-export DETERMINISTIC
+# Every target with a "## description" on its line; a test checks that each .PHONY target has one.
+help: ## every target (this list)
+	@sed -n 1p $(firstword $(MAKEFILE_LIST)) | sed 's/^# //'
+	@awk -F ':.*## ' '/^[a-zA-Z_-]+:.*## / { printf "  make %-18s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
-.PHONY: help setup data lab test unit nbval sync execute lint bench student html html-check clean
-
-help:
-	@sed -n '2,5p' Makefile | sed 's/^# //'
-
-$(STAMP): pyproject.toml
+# The versions the stored outputs were made with: requirements-lock.txt (make lock).
+$(STAMP): pyproject.toml requirements-lock.txt
 	@if [ -z "$(BIN)" ]; then :; elif [ ! -x $(PY) ]; then echo "creating $(VENV)"; python3 -m venv $(VENV); fi
 	@echo "installing the project and its dependencies (once)"
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[notebooks,test,book]'
-	@$(PY) -c "$$LAB_SETTINGS"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c requirements-lock.txt -e '.[notebooks,test,book]'
+	@$(PY) -m tools.lab_settings
 	@touch $@
 
-setup: $(STAMP)
+setup: $(STAMP) ## create .venv (or use the conda env) and install the locked versions, once
 
-data: setup
+data: setup ## check the MNIST files, or fetch them
 	@$(PY) -m dataset --quiet
 
 # LAB_ARGS passes options on, e.g. make lab LAB_ARGS="--no-browser --port 8890".
-lab: data
+lab: data ## set up (once) and open the chapters in JupyterLab; LAB_ARGS passes options on
 	$(BIN)jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# One pytest run on every core: unit tests, sync and student-copy checks, the
-# site in Chromium (skipped where it is not installed), and nbval over every chapter.
+# ruff first (make lint), then one pytest run on every core: unit tests, sync and
+# student-copy checks, the site in Chromium (skipped where it is not installed), and
+# nbval over every chapter; then nbval once more as another CPU would compute (see nbval-another-cpu).
 # A notebook's cells stay on one worker (--dist loadfile).
-test: data
+test: lint data ## lint, unit tests, sync and site checks, nbval over every chapter, nbval-another-cpu
 	@$(PY) -m pytest -q -n auto --dist loadfile tests $(NBVAL) $(CHAPTERS_NB)
+	@$(MAKE) --no-print-directory nbval-another-cpu
 
-unit: setup
+unit: setup ## the tests in tests/ only, without nbval
 	@$(PY) -m pytest -q -n auto tests
 
-nbval: data
+# nbval compares every output exactly, except numbers printed with a leading ≈
+# (results of training), which it compares within the tolerance their cell
+# declares: tools/nbval_approx.py, loaded by conftest.py. README: "What the tests check".
+nbval: data ## re-execute every chapter and compare its outputs (≈ numbers within tolerance)
 	@$(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
+
+# The same check with MNIST moved by one float32 rounding step in every
+# non-zero pixel (tools/another_cpu.py): every training run takes another path,
+# as on a CPU with another BLAS kernel. An unmarked training number fails here.
+nbval-another-cpu: data ## nbval with MNIST moved by one float32 step, as another CPU computes
+	@echo "nbval again, as another CPU would compute (tools/another_cpu.py)"
+	@PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
+
+# By hand, never in make test or CI: nbval under other OpenBLAS kernels, as readers
+# with other CPUs run it, then how far each cell's ≈ numbers moved (share of tolerance).
+# OPENBLAS_CORETYPE is set here for these runs only; some machines need their own setting.
+KERNELS ?= Haswell Zen Sandybridge Prescott $(if $(shell grep -m1 -o avx512f /proc/cpuinfo 2>/dev/null),SkylakeX)
+kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ numbers moved
+	@mkdir -p build/kernels && rm -f build/kernels/*.jsonl build/kernels/*.status
+	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; \
+	    if OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
+	       $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
+	    then echo pass > build/kernels/$$k.status; else echo FAIL > build/kernels/$$k.status; fi; \
+	    echo "  $$(cat build/kernels/$$k.status): $$(tail -1 build/kernels/$$k.log)"; done
+	@$(PY) -m tools.kernels build/kernels
 
 # The .py files are the source: update each notebook from its .py, keeping outputs,
 # then write the .py back in jupytext's own layout, so that the pair is textually
 # identical and JupyterLab opens either file whichever is newer.
-sync: setup
+sync: setup ## update each notebook from its .py, keeping outputs
 	@for f in $(CHAPTERS_PY); do $(BIN)jupytext --quiet --update --to ipynb "$$f" \
 	    && $(BIN)jupytext --quiet --to py:percent "$${f%.py}.ipynb" || exit 1; done
 
-execute: sync data
-	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -c "$$DETERMINISTIC" "$$f" || exit 1; done
+execute: sync data ## sync, then re-execute every notebook in place
+	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -m tools.notebook_metadata "$$f" || exit 1; done
 
-lint: setup
+# Determinism: executing the committed chapters again changes no byte of them or of
+# their figures (on the machine that executed them; another CPU may move ≈ digits).
+execute-twice: ## check that executing the committed chapters again changes no byte
+	@git diff --quiet -- chapters images || { echo "chapters or figures differ from the last commit: commit first"; exit 1; }
+	@$(MAKE) --no-print-directory execute
+	@git diff --stat --exit-code -- chapters images && echo "a second execution changed nothing"
+
+# Pin the versions installed now (after make setup) as the ones a fresh machine installs.
+lock: setup ## pin the installed versions in requirements-lock.txt
+	@{ echo "# The versions the stored outputs were made with (Python $$($(PY) -c 'import sys; print(*sys.version_info[:2], sep=".")')): written by make lock."; \
+	   echo "# make setup and environment.yml install with these as pip constraints; pyproject.toml keeps the ranges."; \
+	   $(PY) -m pip freeze --exclude-editable --disable-pip-version-check | LC_ALL=C sort; } > requirements-lock.txt.tmp
+	@mv requirements-lock.txt.tmp requirements-lock.txt && echo "requirements-lock.txt: $$(wc -l < requirements-lock.txt) pins"
+
+lint: setup ## ruff over the library, tools, tests, benchmarks and chapters
 	@$(BIN)ruff check common dataset tests tools benchmarks chapters
 
-bench: data
+bench: data ## time the benchmarks, write benchmarks/RESULTS.md
 	@$(PY) -m benchmarks all
 
 # Student copies (solutions removed, outputs cleared) in student/, not committed.
-student: setup
+student: setup ## student copies in student/: solutions removed, outputs cleared
 	@$(PY) -m tools.student --out student $(CHAPTERS_NB)
 
 # The executed chapters as a static site in site/, checked in headless Chromium.
-html: setup
+html: setup ## the executed chapters as a static site in site/, then html-check
 	@$(PY) -m tools.html --out site
 	@$(MAKE) --no-print-directory html-check
 
-html-check: setup
+html-check: setup ## open every page of site/ in headless Chromium and check it
 	@$(PY) -m tools.check_site site
 
-clean:
+clean: ## remove .venv, build products, caches, student/ and site/
 	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache student site
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -47,6 +47,7 @@ from common.layers import BatchNormalization
 from common.networks import MultiLayerNetExtend
 from common.optimizers import SGD
 from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
+from common.report import approx
 from common.trainer import Trainer
 from dataset.mnist import load_mnist
 
@@ -560,6 +561,7 @@ print("gradient norm ratio per hidden layer:", {key: round(r, 3) for key, r in g
 # all? Chapter 2's He scale for a layer of 100 inputs is $\sqrt{2/100} \approx 0.14$.
 
 # %%
+# NBVAL_TOLERANCE abs=0.05
 x_small, t_small = x_train[:1000], t_train[:1000]
 scales = np.logspace(0, -4, 16)
 EPOCHS = 20
@@ -590,7 +592,7 @@ curves = {name: np.array(c) for name, c in curves.items()}     # shape (16 scale
 final = {name: c[:, -1] for name, c in curves.items()}
 print("final train accuracy (w from 1 down to 1e-4):")
 for name, accuracies in final.items():
-    print(f"  {name:28s}", [round(float(a), 2) for a in accuracies])
+    print(f"  {name:28s}", [approx(a, 2) for a in accuracies])
 
 # %%
 fig, axes = small_multiples(16, ncols=4, size=2.7)
@@ -633,47 +635,54 @@ plt.show()
 # activations overflow and training breaks down completely (the loss is NaN;
 # a NaN network's accuracy, 0.097, is just the share of the digit it then
 # always predicts); below $w \approx 0.1$ the signal dies on its way through
-# the five layers, and the network predicts one class at every remaining
-# scale. With BatchNorm (solid) the network learns at every scale but the
-# smallest, and reaches (nearly) 100 % training accuracy over a range of
-# more than a decade of scales. The checks:
+# the five layers: the network barely learns at $w \approx 0.09$ and predicts
+# one class at every smaller scale. With BatchNorm (solid) the network learns
+# at every scale but the smallest, and reaches (nearly) 100 % training
+# accuracy over a range of more than a decade of scales. The checks:
 
 # %%
+# NBVAL_TOLERANCE abs=1
 bn_final, plain_final = final["Batch Normalization"], final["Normal (without BatchNorm)"]
 wins = int(np.sum(bn_final > plain_final))
 learns = {name: int(np.sum(acc >= 0.4)) for name, acc in final.items()}   # four times chance
-spread = {name: round(float(acc.std()), 2) for name, acc in final.items()}
+near_100 = {name: int(np.sum(acc >= 0.99)) for name, acc in final.items()}
 diverged = [k for k in range(16) if not np.isfinite(last_losses["Normal (without BatchNorm)", k])]
 losses_at = [k for k in range(16) if bn_final[k] < plain_final[k]]
 
 assert wins >= 12, wins                                              # BatchNorm ends higher at (at least) 12 of 16 scales
 assert losses_at == [2, 3], losses_at                                # it loses only at w = 0.29 and 0.16
 assert learns["Batch Normalization"] >= 14 and learns["Normal (without BatchNorm)"] <= 3, learns
-assert np.sum(bn_final >= 0.99) >= 5 and np.sum(plain_final >= 0.99) <= 1   # ~100 % at 5+ scales vs at most 1
-assert bn_final.mean() > 2.5 * plain_final.mean()                    # over all scales, far better on average
+assert near_100["Batch Normalization"] >= 5 and near_100["Normal (without BatchNorm)"] <= 1, near_100  # ~100 %
 assert diverged == [0, 1], diverged                                  # the plain net overflows at w = 1 and 0.54
+print(f"BatchNorm ends with the higher train accuracy at {approx(wins):.0f} of 16 scales")
+print("scales with final accuracy >= 0.4: ", ", ".join(f"{name} {approx(n):.0f}" for name, n in learns.items()))
+print("scales with final accuracy >= 0.99:", ", ".join(f"{name} {approx(n):.0f}" for name, n in near_100.items()))
+
+# %%
+# NBVAL_TOLERANCE abs=0.03
+mean_final = {name: float(acc.mean()) for name, acc in final.items()}
+spread = {name: float(acc.std()) for name, acc in final.items()}
+assert mean_final["Batch Normalization"] > 2.5 * mean_final["Normal (without BatchNorm)"], mean_final  # far better
 assert 0.67 < spread["Batch Normalization"] / spread["Normal (without BatchNorm)"] < 1.5, spread  # similar std
-print(f"BatchNorm ends with the higher train accuracy at {wins} of 16 scales")
-print("scales with final accuracy >= 0.4:", learns)
-print("scales with final accuracy >= 0.99:", {name: int(np.sum(a >= 0.99)) for name, a in final.items()})
-print("mean final accuracy over the 16 scales:", {name: round(float(a.mean()), 2) for name, a in final.items()})
-print("standard deviation of the final accuracies across scales:", spread)
+print("mean final accuracy over the 16 scales:", {name: approx(m, 2) for name, m in mean_final.items()})
+print("standard deviation of the final accuracies across scales:", {name: approx(v, 2) for name, v in spread.items()})
 
 # %% [markdown]
 # **What the numbers say, and what they do not.**
 #
-# * BatchNorm ends higher at 13 of the 16 scales. It loses at the two scales
-#   where the plain network happens to be well initialized ($w \approx 0.29$
-#   and $0.16$, around the He value), and ties at the smallest scale.
-# * The plain network gets above 40 % at 2 scales, the BatchNorm network at
-#   15. Averaged over the 16 scales, i.e. for a scale chosen at random on a
-#   log scale between $10^{-4}$ and 1, BatchNorm reaches about three times
-#   the plain network's accuracy.
+# * BatchNorm ends higher at 13 of the 16 scales in our run (the check asks
+#   for at least 12). It loses at the two scales where the plain network
+#   happens to be well initialized ($w \approx 0.29$ and $0.16$, around the He
+#   value), and at the smallest scale both stay near chance (≈ 0.12).
+# * In our run the plain network gets above 40 % at 2 scales, the BatchNorm
+#   network at 15. Averaged over the 16 scales, i.e. for a scale chosen at
+#   random on a log scale between $10^{-4}$ and 1, BatchNorm reaches about
+#   three times the plain network's accuracy.
 # * But within 20 epochs BatchNorm does **not** make the result independent of
 #   the scale: the standard deviation of its final accuracies across scales
-#   (0.25) is about the same as the plain network's (0.27). The plain
+#   (≈ 0.25) is about the same as the plain network's (≈ 0.27). The plain
 #   network's accuracies vary less than one might think only because it fails
-#   in the same way at 13 scales; BatchNorm's vary because learning is slow at
+#   in the same way at most scales; BatchNorm's vary because learning is slow at
 #   both ends of the range.
 #
 # Both ends have a reason we have already met:
@@ -692,6 +701,7 @@ print("standard deviation of the final accuracies across scales:", spread)
 #   with $\varepsilon = 10^{-8}$ (set on its BatchNorm layers).
 
 # %%
+# NBVAL_TOLERANCE abs=0.02
 net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=1e-4, use_batchnorm=True,
                           rng=np.random.default_rng(15), dtype=np.float32)
 net.predict(x_small, train=True)
@@ -707,8 +717,8 @@ print("layer 1 pre-activation variance at w = 1e-4:", f"{layer1_var:.0e}", "(eps
 print("std of x_hat in layer 1 (1 if normalized):", round(x_hat_std[1], 2))
 print("shrink factor of that std from each layer to the next:",
       [round(x_hat_std[i] / x_hat_std[i + 1]) for i in range(1, 5)])
-print("final train accuracy at w = 1e-4 with eps = 1e-5:", round(float(bn_final[15]), 2),
-      "with eps = 1e-8:", round(float(curve_small_eps[-1]), 2))
+print("final train accuracy at w = 1e-4 with eps = 1e-5:", approx(bn_final[15], 2),
+      "with eps = 1e-8:", approx(curve_small_eps[-1], 2))
 
 # %% [markdown]
 # So the last panel of the grid is an artefact of $\varepsilon$: with a
@@ -732,9 +742,10 @@ print("final train accuracy at w = 1e-4 with eps = 1e-5:", round(float(bn_final[
 # * Training mode uses the batch's statistics; inference mode uses running
 #   averages, which converge to the data's statistics within a few dozen
 #   steps.
-# * In the classic 16-scale experiment BatchNorm wins at 13 of 16 scales and
-#   learns at 15 of them, against 2 for the plain network. It does not make
-#   training independent of the scale within 20 epochs: large weights lower
+# * In the classic 16-scale experiment BatchNorm ends higher at most scales
+#   (13 of 16 in our run) and learns at nearly all of them (15, against 2 for
+#   the plain network). It does not make training independent of the scale
+#   within 20 epochs: large weights lower
 #   the effective learning rate, and weights so small that the
 #   pre-activations' variance falls below $\varepsilon$ are not normalized.
 #
@@ -843,6 +854,7 @@ prediction = "B"  # both learn: normalizing after the ReLU also keeps every laye
 # END SOLUTION
 
 # %% tags=["self-check"]
+# NBVAL_TOLERANCE abs=0.02
 reordered = batchnorm_after_activation(MultiLayerNetExtend(784, [100] * 2, 10, use_batchnorm=True))
 expected = ["Affine1", "Activation1", "BatchNorm1", "Affine2", "Activation2", "BatchNorm2", "Affine3"]
 assert list(reordered.layers) == expected, f"layer order is {list(reordered.layers)}"
@@ -863,8 +875,9 @@ for placement in ("before", "after"):
 before, after = final_by_placement["before"], final_by_placement["after"]
 outcome = ("B" if min(before, after) > 0.9 and abs(before - after) < 0.1 else
            "A" if before > 0.9 > after else "C" if after > 0.9 > before else "none of these")
-print("final train accuracy, BatchNorm before / after the activation:", round(before, 2), round(after, 2))
+print("final train accuracy, BatchNorm before / after the activation:", approx(before, 2), approx(after, 2))
 assert prediction == outcome, f"the experiment says {outcome!r}"
+assert after > before, (before, after)   # the text below: "after" learns a little faster on this problem
 print("Exercise 3: correct")
 
 # %% [markdown]

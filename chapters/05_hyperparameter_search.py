@@ -48,6 +48,7 @@ from matplotlib.patches import Rectangle
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
 from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
+from common.report import approx
 from common.search import (
     ORIGINAL_SPACE,
     SearchProblem,
@@ -207,24 +208,36 @@ print(f"parallel and sequential results of trials 0-{N_CHECK - 1} are identical:
 # %% [markdown]
 # ## 4. Reading the results
 #
-# The results table, sorted by the final validation accuracy (the best 10 of
-# 100 rows):
+# The five trials with the best final validation accuracy, and the sixth
+# for comparison. Accuracies come out of training, so they print as ``≈``
+# numbers: on another computer the last digit may differ (see the README).
+# Which trial is first, second or third among near-equal scores can differ
+# too, so we list the five best in trial order, and we check that the fifth
+# is clearly ahead of the sixth, by more than any such wobble: then every
+# machine finds the same five.
 
 # %%
-print(format_table(coarse, rows=10))
+# NBVAL_TOLERANCE abs=0.03
+ranked = sort_results(coarse)
+top5 = sorted(ranked[:5], key=lambda r: r["trial"])
+lead = ranked[4]["val_acc"] - ranked[5]["val_acc"]
+assert lead > 0.04, lead                   # the best five are clearly ahead of the rest
+print(format_table(top5, ranked=False))
+print("the sixth best:", approx(ranked[5]["val_acc"], 2), " lead of the fifth over it:", approx(lead, 2))
 
 # %% [markdown]
-# Every row near the top has a learning rate near the upper end of the range.
-# We check it for the top five, and we check the other side: how well did the
-# trials with $\eta < 10^{-3}$ do?
+# Every one of them has a learning rate near the upper end of the range.
+# We check that, and we check the other side: how well did the trials with
+# $\eta < 10^{-3}$ do?
 
 # %%
-top5_lr = [r["lr"] for r in sort_results(coarse)[:5]]
+# NBVAL_TOLERANCE abs=0.03
+top5_lr = sorted(r["lr"] for r in top5)
 assert all(lr >= 1e-3 for lr in top5_lr), top5_lr          # all of the top 5 trials have η ≥ 1e-3
 best_small_lr = max(r["val_acc"] for r in coarse if r["lr"] < 1e-3)
 assert best_small_lr < 0.3                                  # with η < 1e-3, 200 steps barely beat guessing (0.1)
-print("η of the top 5:", [float(f"{lr:.2e}") for lr in top5_lr])
-print("best validation accuracy with η < 1e-3:", round(float(best_small_lr), 2))
+print("η of the top 5, smallest first:", [float(f"{lr:.2e}") for lr in top5_lr])
+print("best validation accuracy with η < 1e-3:", approx(best_small_lr, 2))
 
 # %% [markdown]
 # With only 200 updates, a small learning rate has no time to get anywhere.
@@ -252,13 +265,16 @@ plt.show()
 
 # %% [markdown]
 # Three things to see. The best trials are still climbing at epoch 50: a
-# larger $\eta$ (or more epochs) would help. We check it for the top five:
+# larger $\eta$ (or more epochs) would help. We check it for the top five
+# (one image of the 100 is one point of accuracy, so we check their mean gain):
 
 # %%
-still_climbing = [r["val_curve"][50] > r["val_curve"][40] for r in best20[:5]]
-assert all(still_climbing)    # each of the top 5 has a better validation accuracy at epoch 50 than at epoch 40
-print("validation accuracy of the top 5, epoch 40 -> 50:",
-      [(round(float(r["val_curve"][40]), 2), round(float(r["val_curve"][50]), 2)) for r in best20[:5]])
+# NBVAL_TOLERANCE abs=0.03
+climb = float(np.mean([r["val_curve"][50] - r["val_curve"][40] for r in top5]))
+assert climb > 0.03, climb    # on average the top 5 gain more than 3 points between epochs 40 and 50
+print("validation accuracy of the top 5 (by trial), epoch 40 -> 50:",
+      {r["trial"]: (approx(r["val_curve"][40], 2), approx(r["val_curve"][50], 2)) for r in top5})
+print("mean gain over those 10 epochs:", approx(climb, 2))
 
 # %% [markdown]
 # The gap between training and
@@ -293,10 +309,11 @@ plt.show()
 # correlation over the 100 trials puts a number on it:
 
 # %%
+# NBVAL_TOLERANCE abs=0.05
 corr_lr = float(np.corrcoef(log_lr, val)[0, 1])
 corr_wd = float(np.corrcoef(log_wd, val)[0, 1])
-assert corr_lr > 0.6 and abs(corr_wd) < 0.3      # accuracy follows log η, not log λ
-print("correlation of validation accuracy with log η:", round(corr_lr, 2), " with log λ:", round(corr_wd, 2))
+assert corr_lr > 0.6 and abs(corr_wd) < 0.2      # accuracy follows log η, not log λ
+print("correlation of validation accuracy with log η:", approx(corr_lr, 2), " with log λ:", approx(corr_wd, 2))
 
 # %% [markdown]
 # $\lambda \leq 10^{-4}$ is simply too small to matter here: the penalty
@@ -317,16 +334,25 @@ print("correlation of validation accuracy with log η:", round(corr_lr, 2), " wi
 # learning rate would make training diverge; the fine search will tell.
 
 # %%
-fine_space = narrow_space(coarse, top=5, margin=0.5)
+fine_space = narrow_space(coarse, top=5, margin=0.5)   # the same five on every machine (checked in section 4)
 decades = {name: float(np.log10(high / low)) for name, (low, high) in fine_space.items()}
 assert decades["lr"] < 1.5 and fine_space["lr"][1] > 1e-2     # η: about one decade, reaching past 1e-2
 assert decades["weight_decay"] > 3.5                           # λ: hardly narrowed at all
 print({name: (float(f"{low:.2e}"), float(f"{high:.2e}")) for name, (low, high) in fine_space.items()})
 
+# %% [markdown]
+# The fine search, and its results in four bands of $\eta$, each a quarter
+# of the new range on a log scale:
+
 # %%
+# NBVAL_TOLERANCE abs=0.03
 N_FINE = 50
 fine = run_search(random_trials(N_FINE, fine_space, seed=SEED + 1), problem)
-print(format_table(fine, rows=10))
+edges = np.geomspace(*fine_space["lr"], 5)
+print(f"{'η from':>9} {'to':>9} {'trials':>6} {'best val acc':>12} {'mean val acc':>12}")
+for low, high in zip(edges[:-1], edges[1:]):
+    band = [r["val_acc"] for r in fine if low <= r["lr"] < high]
+    print(f"{low:9.2e} {high:9.2e} {len(band):6d} {approx(max(band)):12.2f} {approx(np.mean(band)):12.2f}")
 
 # %% [markdown]
 # The range of $\eta$ shrank from four decades to about one, and moved up.
@@ -335,14 +361,16 @@ print(format_table(fine, rows=10))
 # like. Did the fine search pay off?
 
 # %%
+# NBVAL_TOLERANCE abs=0.06
 GOOD = 0.7
 coarse_share = float(np.mean([r["val_acc"] >= GOOD for r in coarse]))
 fine_share = float(np.mean([r["val_acc"] >= GOOD for r in fine]))
 coarse_best, fine_best = sort_results(coarse)[0]["val_acc"], sort_results(fine)[0]["val_acc"]
 assert fine_share > 3 * coarse_share          # far more fine trials land in the good region
 assert fine_best > coarse_best                # and the best of them beats the coarse search's best
-print(f"share of trials with validation accuracy ≥ {GOOD}: coarse", round(coarse_share, 2), " fine", round(fine_share, 2))
-print("best validation accuracy: coarse", round(float(coarse_best), 2), " fine", round(float(fine_best), 2))
+print(f"share of trials with validation accuracy ≥ {GOOD}: coarse", approx(coarse_share, 2),
+      " fine", approx(fine_share, 2))
+print("best validation accuracy: coarse", approx(coarse_best, 2), " fine", approx(fine_best, 2))
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=FIGSIZE_WIDE)
@@ -377,25 +405,30 @@ plt.show()
 # off around 0.8; no trial above $10^{-2}$ diverged:
 
 # %%
+# NBVAL_TOLERANCE abs=0.03
 above = [r for r in fine if r["lr"] > 1e-2]
 worst_above = min(r["val_acc"] for r in above)
 assert worst_above > 0.7               # every fine trial with η > 1e-2 trained well: none diverged
-print(len(above), "fine trials with η > 1e-2; their validation accuracy: worst", round(float(worst_above), 2),
-      " mean", round(float(np.mean([r["val_acc"] for r in above])), 2))
+print(len(above), "fine trials with η > 1e-2; their validation accuracy: worst", approx(worst_above, 2),
+      " mean", approx(np.mean([r["val_acc"] for r in above]), 2))
 
 # %% [markdown]
-# The top rows of the fine table are close. With 100 validation images one
-# image is one percentage point, and the standard error of an accuracy $p$
-# measured on $n$ images is $\sqrt{p(1-p)/n}$, about 0.04 here. The best five
-# differ by less than that:
+# The best fine trials are close. With 100 validation images one image is
+# one percentage point, and the standard error of an accuracy $p$ measured
+# on $n$ images is $\sqrt{p(1-p)/n}$, about 0.035 here. Two such accuracies
+# differ by chance with a standard error $\sqrt 2$ times larger, about 0.05,
+# and a difference counts as significant only beyond about two of those,
+# 0.1. The best five differ by far less:
 
 # %%
+# NBVAL_TOLERANCE abs=0.03
 top5_val = [r["val_acc"] for r in sort_results(fine)[:5]]
 p = top5_val[0]
 standard_error = float(np.sqrt(p * (1 - p) / len(t_val)))
-assert max(top5_val) - min(top5_val) < standard_error   # the top 5 are within one standard error of each other
-print("top 5 validation accuracies:", [round(float(v), 2) for v in top5_val],
-      " standard error:", round(standard_error, 3))
+significant = 2 * np.sqrt(2) * standard_error
+assert max(top5_val) - min(top5_val) < significant - 0.04   # no difference among the top 5 is significant
+print("top 5 validation accuracies:", [approx(v, 2) for v in top5_val],
+      " standard error:", approx(standard_error, 3), " significant difference:", approx(significant, 2))
 
 # %% [markdown]
 # The search has found a good *region*; which trial wins inside it is partly
@@ -431,6 +464,7 @@ assert len(grid_results) == len(random_results) == N_BUDGET
 print("grid values of η:", [float(f"{lr:.2e}") for lr in grid["lr"]])
 
 # %%
+# NBVAL_TOLERANCE abs=0.03
 distinct = {name: len({r["lr"] for r in results}) for name, results in
             (("grid", grid_results), ("random", random_results))}
 best = {name: float(sort_results(results)[0]["val_acc"]) for name, results in
@@ -438,7 +472,7 @@ best = {name: float(sort_results(results)[0]["val_acc"]) for name, results in
 assert distinct["random"] > distinct["grid"]   # random search tries more distinct η values at the same budget
 assert best["random"] > best["grid"]           # and here it found the better setting
 print("distinct values of η tried:", distinct)
-print("best validation accuracy:", {k: round(v, 2) for k, v in best.items()})
+print("best validation accuracy:", {k: approx(v, 2) for k, v in best.items()})
 
 # %%
 GRID_COLOR, RANDOM_COLOR = "#1f77b4", "#d62728"
@@ -476,40 +510,50 @@ plt.show()
 # $\eta$ already tried. Random search sees the curve at 25 points. The more hyperparameters
 # there are, and the fewer of them matter, the larger this advantage.
 #
-# ## 7. Retrain the best setting and test once
+# ## 7. Retrain a good setting and test once
 #
-# The searches are over. We take the setting with the best validation
-# accuracy of all 150 random trials and train it once more:
+# The searches are over. Which single trial scored best is partly luck on
+# 100 validation images (section 5), and on another computer a different
+# trial of the top few may come first. So we do not crown one trial: we take
+# the centre of the region that the searches found good, the geometric mean
+# of $\eta$ and of $\lambda$ over the fine trials with $\eta > 10^{-2}$ (all
+# of which trained well), and train that setting once more:
 #
 # - on **all 500 labelled images** (training + validation): the validation
 #   data have done their job and are worth more as training data. With 5
 #   batches per epoch instead of 4, 50 epochs now make 250 updates instead of
 #   200, a small change in the direction the curves asked for;
-# - with a **fresh seed**: the winner's seed is part of its luck.
+# - with a **fresh seed**: a trial's seed is part of its luck.
 #
 # Then, for the first and only time, we look at the test set: 10 000 images
 # the search never saw.
 
 # %%
-winner = sort_results(coarse + fine)[0]
-print(f"chosen: η = {winner['lr']:.2e}, λ = {winner['weight_decay']:.2e}, "
-      f"validation accuracy {winner['val_acc']:.2f} (trial {winner['trial']} of the fine search)")
+# NBVAL_TOLERANCE abs=0.03
+region = [r for r in fine if r["lr"] > 1e-2]
+lr_final = float(np.exp(np.mean(np.log([r["lr"] for r in region]))))
+wd_final = float(np.exp(np.mean(np.log([r["weight_decay"] for r in region]))))
+print(f"chosen: η = {lr_final:.2e}, λ = {wd_final:.2e}, the centre of the {len(region)} fine trials with η > 1e-2")
+region_val = float(np.mean([r["val_acc"] for r in region]))
+best_val = max(r["val_acc"] for r in coarse + fine)
+print("their validation accuracy:", approx(region_val, 2), " the best of all 150 trials:", approx(best_val, 2))
 x_labelled, t_labelled = np.concatenate([x_train, x_val]), np.concatenate([t_train, t_val])
 rng = np.random.default_rng(SEED + 3)
 final_net = MultiLayerNet(784, [100] * 6, 10, activation="relu", weight_init_std="he",
-                          weight_decay_lambda=winner["weight_decay"], rng=rng, dtype=np.float32)
-Trainer(final_net, SGD(lr=winner["lr"]), x_labelled, t_labelled, epochs=50, batch_size=100, rng=rng).train()
+                          weight_decay_lambda=wd_final, rng=rng, dtype=np.float32)
+Trainer(final_net, SGD(lr=lr_final), x_labelled, t_labelled, epochs=50, batch_size=100, rng=rng).train()
 test_acc = final_net.accuracy(x_test, t_test)          # the one and only look at the test set
-assert winner in fine and test_acc > 0.75               # the chosen setting generalises well beyond chance
-assert test_acc < winner["val_acc"]                     # the winner's validation accuracy was optimistic
-print("test accuracy:", round(float(test_acc), 3))
+print("test accuracy:", approx(test_acc, 3))
+assert test_acc > 0.75                                  # the chosen setting generalises well beyond chance
+assert test_acc < best_val - 0.04                       # the best validation score of 150 trials was optimistic
 
 # %% [markdown]
-# The test accuracy is a few points below the winner's validation accuracy,
-# although the final network saw 25 % more training data. This is the
-# optimism of choosing: the winner of 150 trials was measured on 100 images,
-# and part of its lead was luck on those images. That is why the number we
-# report is the test accuracy, measured once, after all choices were made.
+# The test accuracy is clearly below the best validation accuracy of the 150
+# trials, although the final network saw 25 % more training data. This is the
+# optimism of choosing: the best of 150 scores, each measured on 100 images,
+# owes part of its lead to luck on those images. The mean over the whole good
+# region is the fairer forecast. That is why the number we report is the
+# test accuracy, measured once, after all choices were made.
 #
 # ## Summary
 #

@@ -16,14 +16,23 @@ The notebook check (``tools/nbval_approx.py``) compares a ``≈`` number within
 the tolerance its cell declares, and every other number exactly.
 """
 
+import re
+
 MARK = "≈"
+# A format spec split into what pads the whole text and what formats the number.
+_SPEC = re.compile(r"(?P<align>.?[<>=^])?(?P<sign>[-+ ]?)(?P<z>z?)(?P<alt>#?)(?P<zero>0?)(?P<width>\d*)(?P<rest>.*)",
+                   re.S)
 
 
 class Approx(float):
     """A float that prints with a leading ``≈``; arithmetic on it gives plain floats."""
 
     def __format__(self, spec):
-        return MARK + float.__format__(self, spec)
+        parts = _SPEC.fullmatch(spec).groupdict()
+        number_spec = parts["sign"] + parts["z"] + parts["alt"] + parts["rest"]
+        number = float.__format__(self, number_spec) if number_spec else float.__repr__(self)
+        align = parts["align"] or ">"
+        return format(MARK + number, (align if align[-1] != "=" else ">") + parts["width"])
 
     def __repr__(self):
         return MARK + float.__repr__(self)

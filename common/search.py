@@ -30,6 +30,7 @@ import numpy as np
 
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
+from common.report import approx
 from common.trainer import Trainer
 from common.util import available_cores
 
@@ -211,13 +212,20 @@ def sort_results(results):
     return sorted(results, key=lambda r: (-r["val_acc"], r["trial"]))
 
 
-def format_table(results, rows=None):
-    """A plain-text table of ``results`` (best first), rounded for printing; ``rows`` limits its length."""
-    ordered = sort_results(results)[:rows]
-    lines = [f"{'rank':>4} {'trial':>5} {'lr':>9} {'weight decay':>12} {'val acc':>7} {'train acc':>9}"]
-    for rank, r in enumerate(ordered, 1):
-        lines.append(f"{rank:>4} {r['trial']:>5} {r['lr']:>9.2e} {r['weight_decay']:>12.2e} "
-                     f"{r['val_acc']:>7.2f} {r['train_acc']:>9.2f}")
+def format_table(results, rows=None, ranked=True):
+    """A plain-text table of ``results``; ``rows`` limits its length.
+
+    ranked: sort best first and number the rows; False keeps the given order.
+    The accuracies come out of training and print as ``≈`` numbers
+    (:mod:`common.report`); the trial and its hyperparameters are exact.
+    """
+    ordered = (sort_results(results) if ranked else list(results))[:rows]
+    rank = f"{'rank':>4} " if ranked else ""
+    lines = [f"{rank}{'trial':>5} {'lr':>9} {'weight decay':>12} {'val acc':>7} {'train acc':>9}"]
+    for position, r in enumerate(ordered, 1):
+        rank = f"{position:>4} " if ranked else ""
+        lines.append(f"{rank}{r['trial']:>5} {r['lr']:>9.2e} {r['weight_decay']:>12.2e} "
+                     f"{approx(r['val_acc']):>7.2f} {approx(r['train_acc']):>9.2f}")
     return "\n".join(lines)
 
 

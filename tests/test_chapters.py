@@ -5,14 +5,15 @@ but never compared, so an unexecuted notebook would "pass" while checking
 nothing. These tests make that impossible.
 """
 
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
-PAIRS = sorted(CHAPTERS.glob("[0-9][0-9]_*.py"))
+from tools.chapters import chapter_sources
+from tools.nbval_approx import APPROX, declared_tolerance
+
+PAIRS = chapter_sources()
 
 
 def code_cells(notebook):
@@ -49,3 +50,24 @@ def test_notebook_is_executed_in_order(py):
     errors = [o for cell in code_cells(notebook) for o in cell.outputs if o.output_type == "error"
               and "raises-exception" not in cell.metadata.get("tags", [])]
     assert not errors, f"{py.stem} has error outputs: {[e.ename for e in errors]}"
+
+
+def output_texts(cell):
+    for output in cell.outputs:
+        if "text" in output:
+            yield output.text
+        for value in output.get("data", {}).values():
+            if isinstance(value, str):
+                yield value
+
+
+@pytest.mark.parametrize("py", PAIRS, ids=lambda p: p.stem)
+def test_approx_numbers_and_tolerances_go_together(py):
+    """A cell that prints ≈ numbers declares its tolerance; a cell that declares one prints ≈ numbers."""
+    notebook = nbformat.read(py.with_suffix(".ipynb"), as_version=4)
+    for index, cell in enumerate(code_cells(notebook)):
+        tolerance = declared_tolerance(cell.source)
+        marked = any(APPROX.search(text) for text in output_texts(cell))
+        where = f"{py.stem}, code cell {index} ({cell.source.splitlines()[0][:60]!r})"
+        assert not (marked and tolerance is None), f"{where} prints ≈ numbers but declares no NBVAL_TOLERANCE"
+        assert not (tolerance is not None and not marked), f"{where} declares NBVAL_TOLERANCE but prints no ≈ number"

@@ -6,8 +6,9 @@ import jupytext
 import pytest
 
 from tools import glossary
+from tools.chapters import chapter_sources
 
-CHAPTERS = sorted(glossary.CHAPTERS.glob("[0-9][0-9]_*.py"))
+CHAPTERS = chapter_sources()
 
 
 def test_glossary_is_generated_from_the_chapters_and_up_to_date():

@@ -17,7 +17,8 @@ def test_approx_prints_the_mark_and_stays_a_float():
     value = approx(0.17853)
     assert f"{value:.3f}" == "≈0.179"
     assert repr({"gap": approx(0.178534, 3)}) == "{'gap': ≈0.179}"
-    assert str(approx(2.5)) == "≈2.5"
+    assert str(approx(2.5)) == "≈2.5" and f"{approx(2.5)}" == "≈2.5"
+    assert f"|{value:>8.2f}|{value:<7.1f}|{value:.1e}|" == "|   ≈0.18|≈0.2   |≈1.8e-01|"   # widths pad the whole
     assert isinstance(value, float) and value + 1 == pytest.approx(1.17853)
     assert type(value + 1) is float and not isinstance(value * 2, Approx)
 

@@ -118,6 +118,9 @@ def test_sorting_and_table():
     assert [r["trial"] for r in sort_results(results)] == [1, 0, 2]
     table = format_table(results, rows=2).splitlines()
     assert len(table) == 3 and table[1].split()[:2] == ["1", "1"] and "1.00e-02" in table[1]
+    assert table[1].split()[-2:] == ["≈0.90", "≈0.90"]           # accuracies come out of training
+    unranked = format_table(results, ranked=False).splitlines()
+    assert "rank" not in unranked[0] and [line.split()[0] for line in unranked[1:]] == ["0", "1", "2"]
 
 
 def test_narrow_space_spans_the_best_trials_with_a_margin():

@@ -1,13 +1,13 @@
 """Student copies: solutions gone, self-checks kept, and each copy runs up to its first exercise."""
 
-from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools.chapters import chapter_notebooks
 from tools.student import STUB, SolutionMarkerError, solution_blocks, strip_solution, student_copy
 
-CHAPTERS = sorted((Path(__file__).resolve().parent.parent / "chapters").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = chapter_notebooks()
 
 
 def test_strip_solution_keeps_the_frame_and_the_indentation():

@@ -9,13 +9,12 @@ exits 1 when the file is not up to date.
 
 import re
 import sys
-from pathlib import Path
 
 import jupytext
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
-GLOSSARY = CHAPTERS / "glossary.md"
+from tools.chapters import CHAPTERS_DIR, ROOT, chapter_sources
+
+GLOSSARY = CHAPTERS_DIR / "glossary.md"
 HEADING = re.compile(r"^#+\s*Terms introduced in this chapter", re.MULTILINE)
 
 
@@ -41,7 +40,7 @@ def terms_of(path):
 
 def render():
     entries = {}
-    for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.py")):
+    for path in chapter_sources():
         number = int(path.name[:2])
         for english, japanese, chinese, definition in terms_of(path):
             key = english.lower()

@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ROOT / "chapters"
+from tools.chapters import CHAPTERS_DIR, ROOT, chapter_notebooks
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"  # see templates/book/index.html.j2
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -114,20 +114,20 @@ def build(out):
     if (ROOT / "images").exists():
         shutil.copytree(ROOT / "images", out / "images")
     html = exporter()
-    paths = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    paths = chapter_notebooks()
     notebooks = [nbformat.read(path, as_version=4) for path in paths]
     titles = [chapter_title(nb) for nb in notebooks]
     pages = [path.with_suffix(".html").name for path in paths]
     written = []
     for i, notebook in enumerate(notebooks):
-        resources = {"metadata": {"name": titles[i], "path": str(CHAPTERS)},
+        resources = {"metadata": {"name": titles[i], "path": str(CHAPTERS_DIR)},
                      "book_prev": (pages[i - 1], titles[i - 1]) if i > 0 else ("index.html", "Contents"),
                      "book_next": (pages[i + 1], titles[i + 1]) if i + 1 < len(paths) else ("glossary.html",
                                                                                            "Glossary")}
         body, _ = html.from_notebook_node(prepare(notebook), resources=resources)
         (out / pages[i]).write_text(body, encoding="utf-8")
         written.append(pages[i])
-    glossary = CHAPTERS / "glossary.md"
+    glossary = CHAPTERS_DIR / "glossary.md"
     if glossary.exists():
         body, _ = html.from_notebook_node(markdown_notebook(glossary.read_text(encoding="utf-8"), "Glossary"),
                                           resources={"metadata": {"name": "Glossary"}})

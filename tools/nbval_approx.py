@@ -26,10 +26,16 @@ How: when the new output of a cell matches the stored one under this rule,
 the new ``≈`` numbers are replaced by the stored ones before nbval's own
 comparison runs; otherwise nbval reports the difference, with a line naming
 each number that left its tolerance. Loaded by the root ``conftest.py``.
+
+To see how far the numbers move on a machine (``make kernels`` does this
+for five OpenBLAS kernels), set ``NBVAL_APPROX_LOG`` to a file: each ``≈``
+number compared is appended to it as a line of JSON.
 """
 
 import copy
+import json
 import math
+import os
 import re
 from collections import defaultdict
 
@@ -109,7 +115,14 @@ def _text_slots(outputs):
     return slots
 
 
-def reconcile(stored_outputs, new_outputs, tolerance):
+def _log(record):
+    path = os.environ.get("NBVAL_APPROX_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def reconcile(stored_outputs, new_outputs, tolerance, where=None):
     """``(outputs, problems)``: a copy of ``new_outputs`` whose agreeing ``≈`` texts are the stored ones.
 
     Texts that hold no ``≈`` number are left alone for nbval to compare.
@@ -124,6 +137,10 @@ def reconcile(stored_outputs, new_outputs, tolerance):
             if "≈" not in stored_text and "≈" not in new_text:
                 continue
             found = compare_text(stored_text, new_text, tolerance)
+            if where is not None and tolerance is not None:
+                stored_numbers, new_numbers = APPROX.findall(stored_text), APPROX.findall(new_text)
+                if len(stored_numbers) == len(new_numbers):
+                    _log({"cell": where, "tolerance": tolerance, "stored": stored_numbers, "new": new_numbers})
             if found:
                 problems.extend(f"{key[1]}: {problem}" for problem in found)
             else:
@@ -144,7 +161,7 @@ def _install():
         except ToleranceError as error:
             self.comparison_traceback = [str(error)]
             return False
-        test, problems = reconcile(ref, test, tolerance)
+        test, problems = reconcile(ref, test, tolerance, where=f"{self.fspath.basename}::{self.cell_num}")
         same = nbval_compare(self, test, ref, skip_compare)
         if problems:
             self.comparison_traceback.extend(["≈ numbers:"] + [f"  {problem}" for problem in problems])

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools.chapters import chapter_notebooks
+
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*# END SOLUTION\s*$")
 STUB = 'raise NotImplementedError("Exercise: replace this line with your answer")'
@@ -92,7 +94,7 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=Path("student"))
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted(Path("chapters").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or chapter_notebooks()
     if not notebooks:
         sys.exit("no chapters found")
     args.out.mkdir(parents=True, exist_ok=True)
