@@ -41,6 +41,8 @@ CHAPTERS ?= $(shell python3 -m tools.chapters)
 CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+# Checking re-executes the chapters; their figures then go to build/, never over images/.
+CHECK_ENV := BOOK_IMAGES_DIR=$(abspath build/check-images)
 EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.record_timing=False \
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
@@ -76,7 +78,7 @@ lab: data ## set up (once) and open the chapters in JupyterLab; LAB_ARGS passes 
 # nbval over every chapter; then nbval once more as another CPU would compute (see nbval-another-cpu).
 # A notebook's cells stay on one worker (--dist loadfile).
 test: lint data ## lint, unit tests, sync and site checks, nbval over every chapter, nbval-another-cpu
-	@$(PY) -m pytest -q -n auto --dist loadfile tests $(NBVAL) $(CHAPTERS_NB)
+	@$(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadfile tests $(NBVAL) $(CHAPTERS_NB)
 	@$(MAKE) --no-print-directory nbval-another-cpu
 
 unit: setup ## the tests in tests/ only, without nbval
@@ -86,14 +88,14 @@ unit: setup ## the tests in tests/ only, without nbval
 # (results of training), which it compares within the tolerance their cell
 # declares: tools/nbval_approx.py, loaded by conftest.py. README: "What the tests check".
 nbval: data ## re-execute every chapter and compare its outputs (≈ numbers within tolerance)
-	@$(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
+	@$(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
 
 # The same check with MNIST moved by one float32 rounding step in every
 # non-zero pixel (tools/another_cpu.py): every training run takes another path,
 # as on a CPU with another BLAS kernel. An unmarked training number fails here.
 nbval-another-cpu: data ## nbval with MNIST moved by one float32 step, as another CPU computes
 	@echo "nbval again, as another CPU would compute (tools/another_cpu.py)"
-	@PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
+	@$(CHECK_ENV) PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
 
 # By hand, never in make test or CI: nbval under other OpenBLAS kernels, as readers
 # with other CPUs run it, then how far each cell's ≈ numbers moved (share of tolerance).
@@ -102,7 +104,7 @@ KERNELS ?= Haswell Zen Sandybridge Prescott $(if $(shell grep -m1 -o avx512f /pr
 kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ numbers moved
 	@mkdir -p build/kernels && rm -f build/kernels/*.jsonl build/kernels/*.status
 	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; \
-	    if OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
+	    if $(CHECK_ENV) OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
 	       $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
 	    then echo pass > build/kernels/$$k.status; else echo FAIL > build/kernels/$$k.status; fi; \
 	    echo "  $$(cat build/kernels/$$k.status): $$(tail -1 build/kernels/$$k.log)"; done

@@ -1,6 +1,7 @@
 """``python -m benchmarks NAME``: run one benchmark and print its wall time last.
 
-NAME is ``step``, one of the classic experiments (``python -m benchmarks list``),
+NAME is ``step``, ``batch_cost`` (writes ``benchmarks/batch_cost.json`` for
+chapter 1), one of the classic experiments (``python -m benchmarks list``),
 or ``all``, which runs every benchmark and writes ``benchmarks/RESULTS.md``.
 """
 
@@ -25,6 +26,11 @@ def run_one(name):
 
         start = time.perf_counter()
         step.run()
+    elif name == "batch_cost":
+        from benchmarks import batch_cost
+
+        start = time.perf_counter()
+        print(batch_cost.run(machine()))
     else:
         from benchmarks.experiments import EXPERIMENTS
 
@@ -65,6 +71,12 @@ def run_all():
     for r in step.run():
         lines.append(f"| {r['dtype']} | {r['step_us']:.0f} µs | {r['gflops']:.1f} | {r['matmul_gflops']:.1f} | "
                      f"{100 * r['share']:.0f} % |")
+    from benchmarks import batch_cost
+
+    cost = batch_cost.run(machine())["seconds_per_update"]
+    lines += ["", "## One update of softmax regression by batch size (chapter 1, panel (d))", "",
+              "| batch size | " + " | ".join(cost) + " |", "| --- |" + " --- |" * len(cost),
+              "| µs per update | " + " | ".join(f"{1e6 * s:.0f}" for s in cost.values()) + " |"]
     lines += ["", "## Classic experiments at the original settings", "",
               "| experiment | wall time | target | result |", "| --- | --- | --- | --- |"]
     for name in EXPERIMENTS:
@@ -85,6 +97,6 @@ if __name__ == "__main__":
     elif sys.argv[1] == "list":
         from benchmarks.experiments import EXPERIMENTS
 
-        print("\n".join(["step", *EXPERIMENTS]))
+        print("\n".join(["step", "batch_cost", *EXPERIMENTS]))
     else:
         run_one(sys.argv[1])

@@ -8,11 +8,11 @@ says so.
 
 import numpy as np
 
+from common.display.plot import smooth_curve
+from common.experiments.trainer import Trainer
 from common.gradient import gradient_check
 from common.networks import MultiLayerNet, MultiLayerNetExtend
 from common.optimizers import SGD, AdaGrad, Adam, Momentum
-from common.trainer import Trainer
-from common.util import smooth_curve
 from dataset.mnist import load_mnist
 
 
@@ -74,7 +74,7 @@ def batch_norm_test():
                                       rng=np.random.default_rng(0), dtype=np.float32)
             with np.errstate(over="ignore", invalid="ignore"):  # the plain net diverges at the largest scales
                 history = Trainer(net, SGD(lr=0.01), x, t, epochs=20, batch_size=100, evaluate=True,
-                                  rng=np.random.default_rng(1)).train()
+                                  rng=np.random.default_rng(1), on_divergence="ignore").train()
             final.append(history["train_acc"][-1])
         wins += final[0] > final[1]
     return f"BatchNorm ends higher at {wins} of 16 scales"
@@ -82,7 +82,7 @@ def batch_norm_test():
 
 def _overfit(network, epochs):
     x_train, t_train, x_test, t_test = mnist()
-    history = Trainer(network, SGD(lr=0.01), x_train[:300], t_train[:300], x_test, t_test, epochs=epochs,
+    history = Trainer(network, SGD(lr=0.01), x_train[:300], t_train[:300], test=(x_test, t_test), epochs=epochs,
                       batch_size=100, rng=np.random.default_rng(1)).train()
     train_acc, test_acc = history["train_acc"][-1], history["test_acc"][-1]
     return f"{len(history['test_acc'])} evaluations; train {train_acc:.3f}, test {test_acc:.3f}"
@@ -106,8 +106,8 @@ def overfit_dropout():
 
 def hyperparameter_optimization():
     """500 samples (20 % validation), 784-100x6-10, SGD, 50 epochs, 100 random trials on every core (float32)."""
-    from common.search import ORIGINAL_SPACE, SearchProblem, random_trials, run_search, sort_results
-    from common.util import train_validation_split
+    from common.experiments.data import train_validation_split
+    from common.experiments.search import ORIGINAL_SPACE, SearchProblem, random_trials, run_search, sort_results
 
     x_train, t_train, _, _ = mnist()
     (x, t), (x_val, t_val) = train_validation_split(x_train[:500], t_train[:500], validation_ratio=0.2,

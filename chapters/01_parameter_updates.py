@@ -42,19 +42,19 @@
 #   new problem.
 
 # %%
-import timeit
+import json
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML, display
 
-from common.animation import path_animation_html
+from common.display.animation import path_animation_html
+from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples, smooth_curve
+from common.display.report import approx
+from common.experiments.trainer import Trainer
 from common.networks import MultiLayerNet
 from common.optimizers import SGD, AdaDelta, AdaGrad, Adam, Momentum, Nesterov, RMSprop
-from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
-from common.report import approx
-from common.trainer import Trainer
-from common.util import smooth_curve
 from dataset.mnist import load_mnist
 
 (x_train, t_train), (x_test, t_test) = load_mnist()
@@ -236,23 +236,15 @@ print("measured noise / (sigma^2 / B):", {b: round(float(r), 2) for b, r in rati
 assert all(0.8 < r < 1.25 for r in ratio.values()), ratio  # the noise falls as 1/B
 
 # %%
-# Timings differ from run to run and machine to machine, so they are shown (panel (d) of the
-# figure) but neither printed nor asserted: the book measures speed in benchmarks/, never in a check.
-def time_one_update(batch_size, repeat=5, number=10):
-    """Best time of one update (forward, backward, SGD step) on `batch_size` examples."""
-    optimizer = SGD(lr=0.0)  # lr = 0: a real update that leaves the probe where it is
-    x, t = x_small[:batch_size], t_small[:batch_size]
-
-    def one_update():
-        _, grads = probe.loss_and_gradient(x, t)
-        optimizer.update(probe.params, grads)
-
-    return min(timeit.repeat(one_update, number=number, repeat=repeat)) / number
-
-
-TIMED_BATCH_SIZES = [1, 4, 16, 64, 256, 1024, 2000]
-seconds_per_update = {b: time_one_update(b) for b in TIMED_BATCH_SIZES}
+# Timings differ from run to run, so this chapter does not measure them: the time of one update
+# of this model (forward, backward, SGD step) was measured by `make bench`, benchmarks/batch_cost.py.
+cost = json.loads(Path("../benchmarks/batch_cost.json").read_text())
+seconds_per_update = {int(b): s for b, s in cost["seconds_per_update"].items()}
+TIMED_BATCH_SIZES = sorted(seconds_per_update)
 per_example = {b: s / b for b, s in seconds_per_update.items()}
+print("timings measured on", cost["measured_on"], "on", cost["machine"])
+assert seconds_per_update[64] < 8 * seconds_per_update[1]          # 64 examples cost far less than 64 single ones
+assert per_example[1024] > 0.5 * per_example[256]                 # from a few hundred on, no more savings
 
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(10, 7.2), layout="constrained")
@@ -275,7 +267,7 @@ axes[1, 1].loglog(b, [seconds_per_update[k] * 1e6 for k in TIMED_BATCH_SIZES], "
                   label="per update")
 axes[1, 1].loglog(b, [per_example[k] * 1e6 for k in TIMED_BATCH_SIZES], "s--", color="#ff7f0e",
                   label="per example")
-axes[1, 1].set(xlabel="batch size B", ylabel="time (µs, measured)", title="(d) cost of one update")
+axes[1, 1].set(xlabel="batch size B", ylabel="time (µs, measured by make bench)", title="(d) cost of one update")
 for ax in axes.ravel():
     ax.legend(fontsize=8)
 fig.suptitle("Softmax regression on 2,000 MNIST images, plain gradient descent, η = 0.1")
@@ -318,8 +310,8 @@ assert per_example_seen[single] < per_example_seen[mini] < per_example_seen[batc
 # - **(c)** The noise of $g_B$ falls exactly as $\sigma^2/B$: 64 examples cut it
 #   64-fold.
 # - **(d)** But on a computer, 64 examples do **not** cost 64 times one
-#   example (panel (d) shows the machine that executed this notebook;
-#   re-run it to measure yours). A single-example update is dominated by fixed costs (Python,
+#   example (panel (d) shows the machine named above; `make bench`
+#   measures yours). A single-example update is dominated by fixed costs (Python,
 #   function calls, the overhead of small matrix products); a vectorised
 #   matrix product handles a few dozen rows for little more than the price of
 #   one. From about a hundred examples on, the cost per example stops falling
@@ -1214,7 +1206,7 @@ assert all(to_minimum[name] < to_minimum["SGD"] for name in to_minimum if name !
 #
 # (How it is made: matplotlib draws the contour picture once, and the dots
 # and tails are SVG shapes that a few lines of JavaScript move,
-# `common.animation.path_animation_html`. matplotlib's own
+# `common.display.animation.path_animation_html`. matplotlib's own
 # `FuncAnimation(...).to_jshtml()` would store one image per frame, ten times
 # the size of this whole animation.)
 

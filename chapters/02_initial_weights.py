@@ -37,12 +37,12 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from common.networks import MultiLayerNet, init_std
+from common.display.plot import FIGSIZE, color, save_figure, small_multiples, smooth_curve
+from common.display.report import approx
+from common.experiments.trainer import Trainer
+from common.initialization import init_std
+from common.networks import MultiLayerNet
 from common.optimizers import SGD
-from common.plot import FIGSIZE, color, save_figure, small_multiples
-from common.report import approx
-from common.trainer import Trainer
-from common.util import smooth_curve
 from dataset.mnist import load_mnist
 
 (x_train, t_train), _ = load_mnist()   # the test set is not needed in this chapter

@@ -40,13 +40,13 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure
+from common.display.report import approx
+from common.experiments.trainer import Trainer
 from common.functions import softmax
 from common.layers import Dropout
 from common.networks import MultiLayerNet, MultiLayerNetExtend
 from common.optimizers import SGD
-from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure
-from common.report import approx
-from common.trainer import Trainer
 from dataset.mnist import load_mnist
 
 (x_train, t_train), (x_test, t_test) = load_mnist()
@@ -89,7 +89,7 @@ HIDDEN = [100] * 6
 
 def train(network, epochs=200, evaluate_every=1):
     """Train on the 300 images with SGD(0.01), batch 100; return the history."""
-    trainer = Trainer(network, SGD(lr=0.01), x_small, t_small, x_test, t_test,
+    trainer = Trainer(network, SGD(lr=0.01), x_small, t_small, test=(x_test, t_test),
                       epochs=epochs, batch_size=100, evaluate_every=evaluate_every,
                       rng=np.random.default_rng(SEED_BATCHES))
     return trainer.train()

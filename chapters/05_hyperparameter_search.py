@@ -45,11 +45,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from common.networks import MultiLayerNet
-from common.optimizers import SGD
-from common.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
-from common.report import approx
-from common.search import (
+from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
+from common.display.report import approx
+from common.experiments.data import train_validation_split
+from common.experiments.search import (
     ORIGINAL_SPACE,
     SearchProblem,
     format_table,
@@ -62,8 +61,9 @@ from common.search import (
     run_trial,
     sort_results,
 )
-from common.trainer import Trainer
-from common.util import train_validation_split
+from common.experiments.trainer import Trainer
+from common.networks import MultiLayerNet
+from common.optimizers import SGD
 from dataset.mnist import load_mnist
 
 SEED = 0
@@ -131,7 +131,7 @@ problem = SearchProblem(x_train, t_train, x_val, t_val, hidden_size_list=(100,) 
 print(ORIGINAL_SPACE)
 
 # %% [markdown]
-# Here is the function that runs one trial, from `common/search.py`. Note the
+# Here is the function that runs one trial, from `common/experiments/search.py`. Note the
 # first line: **one generator, made from the trial's own seed, decides
 # everything random in the trial** — the sampled $\eta$ and $\lambda$, the
 # initial weights and the order of the mini-batches.
@@ -154,7 +154,7 @@ print(inspect.getsource(run_trial))
 # ```
 #
 # Four details make this fast and reproducible (see `run_search` in
-# `common/search.py`):
+# `common/experiments/search.py`):
 #
 # 1. **One worker per core** (`os.cpu_count()`, or fewer if this process
 #    may use only some of the cores; at most one per trial), and each worker
@@ -580,7 +580,7 @@ assert test_acc < best_val - 0.04                       # the best validation sc
 # `my_log_uniform(rng, low, high, size)` so that it returns `size` samples of
 # $10^{u}$ with $u$ uniform between $\log_{10}$ `low` and $\log_{10}$
 # `high`, drawing with `rng.uniform` exactly once. The self-check compares it
-# with `common.search.log_uniform` on the same seed and checks that each
+# with `common.experiments.search.log_uniform` on the same seed and checks that each
 # decade gets its share.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
@@ -629,7 +629,7 @@ print("Exercise 2: correct. Linear scale:", round(fraction_linear, 3), " log sca
 # the best `top`, and return for each name the range from the smallest to the
 # largest of their values, widened by `margin` decades on each side
 # (`{name: (low, high)}`). The self-check compares with
-# `common.search.narrow_space` on this chapter's coarse search.
+# `common.experiments.search.narrow_space` on this chapter's coarse search.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def my_narrow_space(results, names, top, margin):

@@ -1,20 +1,17 @@
-"""Activation functions, softmax and cross-entropy (numerically stable).
+"""Activation functions, softmax and cross-entropy, numerically stable (chapter 1 onwards).
 
 All functions work on numpy arrays of any float dtype and keep that dtype.
+Labels are given as class indices, shape (N,), or as one-hot rows, shape
+(N, C); :func:`label_indices` turns either into checked indices.
 """
 
 import numpy as np
 
 
-def identity(x):
-    """f(x) = x."""
-    return x
-
-
 def sigmoid(x):
-    """Logistic function 1 / (1 + exp(-x)), computed without overflow warnings.
+    """Logistic function 1 / (1 + exp(-x)), elementwise, without overflow.
 
-    For x >= 0 the textbook form is used; for x < 0 the equivalent
+    For x >= 0 the textbook form is used; for x < 0 the equal form
     exp(x) / (1 + exp(x)), so ``exp`` never sees a large positive argument.
     """
     x = np.asarray(x)
@@ -26,20 +23,9 @@ def sigmoid(x):
     return out
 
 
-def sigmoid_grad(x):
-    """Derivative of the sigmoid: s(x) (1 - s(x))."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
-
-
 def relu(x):
     """max(0, x), elementwise."""
     return np.maximum(x, 0)
-
-
-def relu_grad(x):
-    """1 where x > 0, else 0 (the sub-gradient at 0 is taken as 0)."""
-    return (np.asarray(x) > 0).astype(np.result_type(x, np.float32))
 
 
 def tanh(x):
@@ -62,13 +48,26 @@ def softmax(x):
     return exp_x / exp_x.sum(axis=-1, keepdims=True)
 
 
-def _label_indices(t, n_classes):
-    """Class indices from labels given as indices (N,) or one-hot rows (N, C)."""
+def label_indices(t, n_samples, n_classes):
+    """Class indices (n_samples,) from labels ``t`` given as indices (N,) or one-hot rows (N, C).
+
+    Raises ValueError naming the problem: a shape that does not match the
+    scores, labels that are not integers, or labels outside 0..n_classes-1
+    (a negative label would silently index from the end).
+    """
     t = np.asarray(t)
     if t.ndim == 2:
-        if t.shape[1] != n_classes:
-            raise ValueError(f"one-hot labels have {t.shape[1]} columns, the scores have {n_classes}")
+        if t.shape != (n_samples, n_classes):
+            raise ValueError(f"one-hot labels have shape {t.shape}, the scores have ({n_samples}, {n_classes})")
         return t.argmax(axis=1)
+    if t.shape != (n_samples,):
+        raise ValueError(f"labels have shape {t.shape}, expected ({n_samples},) or ({n_samples}, {n_classes})")
+    if t.dtype.kind not in "iub":
+        if t.dtype.kind != "f" or not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
+            raise ValueError(f"labels must be integer class indices, got dtype {t.dtype}")
+    if t.size and (t.min() < 0 or t.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} for {n_classes} classes, "
+                         f"got values from {t.min()} to {t.max()}")
     return t.astype(np.intp, copy=False)
 
 
@@ -85,7 +84,7 @@ def cross_entropy_error(y, t):
     if y.ndim == 1:
         y = y.reshape(1, -1)
         t = np.asarray(t).reshape(1, -1) if np.ndim(t) == 1 and np.size(t) == y.shape[1] else np.atleast_1d(t)
-    idx = _label_indices(t, y.shape[1])
+    idx = label_indices(t, *y.shape)
     with np.errstate(divide="ignore"):
         return float(-np.mean(np.log(y[np.arange(y.shape[0]), idx])))
 
@@ -97,6 +96,5 @@ def softmax_cross_entropy(x, t):
     x: (N, C) scores; t: (N,) indices or (N, C) one-hot.
     """
     x = np.asarray(x)
-    idx = _label_indices(t, x.shape[1])
-    log_p = log_softmax(x)
-    return float(-np.mean(log_p[np.arange(x.shape[0]), idx]))
+    idx = label_indices(t, *x.shape)
+    return float(-np.mean(log_softmax(x)[np.arange(x.shape[0]), idx]))

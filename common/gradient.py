@@ -71,3 +71,37 @@ def gradient_check(network, x, t, train=True, h=1e-5, max_entries=None, rng=None
         chosen = analytic[key] if indices is None or indices[key] is None else analytic[key].reshape(-1)[indices[key]]
         errors[key] = relative_error(chosen, numerical[key])
     return errors
+
+
+def layer_gradient_check(layer, x, train=True, h=1e-5, rng=None):
+    """Relative errors of one layer's ``backward`` against central differences.
+
+    The loss is f = sum(forward(x) * w) for a fixed random w, so that the
+    gradient arriving at the layer's output is w. Returns {'x': error of dx,
+    name: error of each parameter's gradient}; 'x' is left out for a layer
+    that returns no input gradient. Buffers (BatchNorm's running statistics)
+    are restored afterwards. The layer's forward pass must not be random:
+    check Dropout with ``train=False`` or with its mask fixed.
+    """
+    rng = as_generator(rng)
+    x = np.array(x, dtype=np.float64)
+    saved = [(buffer, buffer.copy()) for buffer in layer.buffers.values()]
+    w = rng.standard_normal(layer.forward(x, train).shape)
+    analytic = {"x": layer.backward(w)}
+    analytic.update({name: np.array(grad, dtype=np.float64) for name, grad in layer.grads.items()})
+
+    def f():
+        return float(np.sum(layer.forward(x, train) * w))
+
+    numerical = {"x": numerical_gradient(f, x, h)}
+    numerical.update({name: numerical_gradient(f, param, h) for name, param in layer.params.items()})
+    for buffer, value in saved:
+        buffer[...] = value
+    errors = {}
+    for name, grad in analytic.items():
+        if grad is None:
+            continue
+        if not np.any(grad):
+            raise ValueError(f"the gradient of {name!r} is all zero: the check would prove nothing")
+        errors[name] = relative_error(grad, numerical[name])
+    return errors

@@ -1,30 +1,56 @@
 """Layers, each with ``forward`` and ``backward`` (chapter 1 onwards).
 
+Every layer follows one protocol, written out in :class:`Layer`:
+
+- ``forward(x, train=True)`` computes the output and keeps what ``backward``
+  needs. ``train`` matters only to the layers that behave differently while
+  training (BatchNormalization, Dropout); the others ignore it.
+- ``backward(dout)`` takes the gradient of the loss with respect to the
+  output and returns the gradient with respect to the input. Gradients of the
+  layer's parameters are kept as attributes (``dW``, ``db``, ``dgamma``,
+  ``dbeta``, the names of the original book) and, by parameter name, in
+  ``grads``.
+- ``params`` maps parameter names to the arrays the layer uses (the network
+  holds the same arrays, so an optimizer updating the network's updates the
+  layer's); ``buffers`` maps names to state that is not trained (BatchNorm's
+  running statistics).
+
 Shapes: N is the batch size, D the input width, M the output width.
-``forward`` caches what ``backward`` needs; ``backward(dout)`` returns the
-gradient with respect to the layer's input and stores parameter gradients
-as attributes (``dW``, ``db``, ``dgamma``, ``dbeta``). ``infer(x)`` is the
-inference-mode forward pass without caching anything, so it can run on
-several threads at once (see ``MultiLayerNet.accuracy``).
 """
 
 import numpy as np
 
-from common.functions import log_softmax
+from common.functions import label_indices, log_softmax, sigmoid
 from common.random import as_generator
 
 
-class Affine:
-    """out = x @ W + b.   x: (N, D), W: (D, M), b: (M,) or None -> out: (N, M).
+class Layer:
+    """The layer protocol: ``forward(x, train)``, ``backward(dout)``, ``params``, ``grads``, ``buffers``."""
+
+    params = property(lambda self: {})
+    grads = property(lambda self: {})
+    buffers = property(lambda self: {})
+
+    def forward(self, x, train=True):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+
+class Affine(Layer):
+    """A fully connected layer: out = x @ W + b.
+
+    forward:  x (N, D) -> out (N, M), with W (D, M) and b (M,) or None.
+    backward: dout (N, M) -> dx (N, D); dW = x.T @ dout (D, M), db = sum of dout over N (M,).
 
     ``b=None`` leaves the bias out (used before Batch Normalization, whose
     beta plays its part: a bias there would have a gradient of exactly zero).
-
     ``need_input_grad=False`` skips dx = dout @ W.T in ``backward`` (and
     returns None): the first layer of a network has no one to pass it to.
     """
 
-    def __init__(self, W, b, need_input_grad=True):
+    def __init__(self, W, b=None, need_input_grad=True):
         self.W = W
         self.b = b
         self.need_input_grad = need_input_grad
@@ -32,15 +58,19 @@ class Affine:
         self.dW = None
         self.db = None
 
-    def forward(self, x):
-        if x.ndim != 2 or x.shape[1] != self.W.shape[0]:
-            raise ValueError(
-                f"x has shape {x.shape}: {x.shape[-1]} features, the layer expects (N, {self.W.shape[0]})"
-            )
-        self.x = x
-        return self.infer(x)
+    @property
+    def params(self):
+        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
 
-    def infer(self, x):
+    @property
+    def grads(self):
+        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
+
+    def forward(self, x, train=True):
+        if x.ndim != 2 or x.shape[1] != self.W.shape[0]:
+            raise ValueError(f"x has shape {x.shape}: {x.shape[-1] if x.ndim else 0} features, "
+                             f"the layer expects (N, {self.W.shape[0]})")
+        self.x = x
         out = x @ self.W
         if self.b is not None:
             out += self.b
@@ -54,55 +84,43 @@ class Affine:
         return dout @ self.W.T
 
 
-class Relu:
-    """out = max(0, x); backward passes dout where x > 0 and 0 elsewhere."""
+class Relu(Layer):
+    """out = max(0, x).   forward: x (N, D) -> (N, D);  backward: dout where x > 0, else 0."""
 
     def __init__(self):
         self.mask = None
 
-    def forward(self, x):
+    def forward(self, x, train=True):
         self.mask = x > 0
-        return np.maximum(x, 0)
-
-    def infer(self, x):
         return np.maximum(x, 0)
 
     def backward(self, dout):
         return dout * self.mask
 
 
-class Sigmoid:
-    """out = 1 / (1 + exp(-x)); backward: dout * out * (1 - out)."""
+class Sigmoid(Layer):
+    """out = 1 / (1 + exp(-x)).   forward: (N, D) -> (N, D);  backward: dout * out * (1 - out)."""
 
     def __init__(self):
         self.out = None
 
-    def forward(self, x):
-        self.out = self.infer(x)
+    def forward(self, x, train=True):
+        self.out = sigmoid(x)
         return self.out
-
-    def infer(self, x):
-        # exp of a large positive number overflows to inf, and 1/(1+inf) is the
-        # correct limit 0; silence only that harmless warning.
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-x))
 
     def backward(self, dout):
         return dout * self.out * (1.0 - self.out)
 
 
-class Tanh:
-    """out = tanh(x); backward: dout * (1 - out**2)."""
+class Tanh(Layer):
+    """out = tanh(x).   forward: (N, D) -> (N, D);  backward: dout * (1 - out**2)."""
 
     def __init__(self):
         self.out = None
 
-    def forward(self, x):
+    def forward(self, x, train=True):
         self.out = np.tanh(x)
         return self.out
-
-    def infer(self, x):
-        return np.tanh(x)
 
     def backward(self, dout):
         return dout * (1.0 - self.out * self.out)
@@ -112,12 +130,12 @@ ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
 
 
 class SoftmaxWithLoss:
-    """Softmax followed by the mean cross-entropy, fused.
+    """Softmax followed by the mean cross-entropy, fused: the loss at the end of a network.
 
-    forward(x, t): x (N, C) scores, t labels (N,) as indices or (N, C)
-    one-hot; returns the scalar loss -1/N sum_n log softmax(x)[n, t_n],
-    computed with log-softmax (no log of 0, no epsilon).
-    backward(): (softmax(x) - onehot(t)) / N, of shape (N, C).
+    forward(x, t): scores x (N, C) and labels t, (N,) indices or (N, C)
+    one-hot -> the scalar loss -1/N sum_n log softmax(x)[n, t_n], computed
+    with log-softmax (no log of 0, no epsilon).
+    backward(dout=1): -> (softmax(x) - onehot(t)) * dout / N, shape (N, C).
     """
 
     def __init__(self):
@@ -126,13 +144,7 @@ class SoftmaxWithLoss:
         self.loss = None
 
     def forward(self, x, t):
-        t = np.asarray(t)
-        if t.ndim == 2:
-            if t.shape != x.shape:
-                raise ValueError(f"one-hot labels have shape {t.shape}, the scores have {x.shape}")
-            t = t.argmax(axis=1)
-        elif t.shape != (x.shape[0],):
-            raise ValueError(f"labels have shape {t.shape}, expected ({x.shape[0]},) or {x.shape}")
+        t = label_indices(t, *x.shape)
         log_p = log_softmax(x)
         self.y = np.exp(log_p)
         self.t = t
@@ -147,19 +159,22 @@ class SoftmaxWithLoss:
         return dx
 
 
-class BatchNormalization:
+class BatchNormalization(Layer):
     """Batch Normalization (Ioffe & Szegedy 2015) for 2-D input (chapter 3).
 
-    Train mode:  mu = mean(x), var = mean((x - mu)**2) over the batch,
-                 x_hat = (x - mu) / sqrt(var + eps), out = gamma * x_hat + beta,
-                 and running_mean/var <- momentum * running + (1 - momentum) * batch.
-    Inference:   the running statistics replace the batch ones.
+    forward: x (N, D) -> out (N, D), with gamma, beta (D,).
+      train=True:  mu = mean(x), var = mean((x - mu)**2) over the batch,
+                   x_hat = (x - mu) / sqrt(var + eps), out = gamma * x_hat + beta,
+                   and running_mean/var <- momentum * running + (1 - momentum) * batch.
+      train=False: the running statistics replace the batch ones.
+    backward: dout (N, D) -> dx (N, D); dgamma = sum(dout * x_hat), dbeta = sum(dout).
+      After a training forward pass dx includes the path through the batch
+      statistics (compact form below); after an inference pass they are constants.
 
     ``eps`` = 1e-5 (the value PyTorch and Keras use; the original book uses 1e-6)
     keeps the division finite when a feature is constant over the batch.
     The variance is the biased one (divide by N), in training and in the
     running estimate alike.
-    x: (N, D), gamma, beta: (D,).
     """
 
     def __init__(self, gamma, beta, momentum=0.9, eps=1e-5, running_mean=None, running_var=None):
@@ -169,45 +184,53 @@ class BatchNormalization:
         self.eps = eps
         self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
         self.running_var = np.ones_like(gamma) if running_var is None else running_var
+        self.train = None
         self.x_hat = None
         self.inv_std = None
         self.dgamma = None
         self.dbeta = None
 
+    params = property(lambda self: {"gamma": self.gamma, "beta": self.beta})
+    grads = property(lambda self: {"gamma": self.dgamma, "beta": self.dbeta})
+    buffers = property(lambda self: {"running_mean": self.running_mean, "running_var": self.running_var})
+
     def forward(self, x, train=True):
         if x.ndim != 2:
             raise ValueError(f"BatchNormalization expects 2-D input (N, D), got shape {x.shape}")
+        self.train = train
         if train:
             mu = x.mean(axis=0)
             xc = x - mu
             var = np.mean(xc * xc, axis=0)
-            self.inv_std = 1.0 / np.sqrt(var + self.eps)
-            self.x_hat = xc * self.inv_std
             self.running_mean *= self.momentum
             self.running_mean += (1.0 - self.momentum) * mu
             self.running_var *= self.momentum
             self.running_var += (1.0 - self.momentum) * var
-            return self.gamma * self.x_hat + self.beta
-        return self.infer(x)
-
-    def infer(self, x):
-        """Normalize with the running statistics (inference mode)."""
-        return self.gamma * ((x - self.running_mean) / np.sqrt(self.running_var + self.eps)) + self.beta
+            self.inv_std = 1.0 / np.sqrt(var + self.eps)
+            self.x_hat = xc * self.inv_std
+        else:
+            std = np.sqrt(self.running_var + self.eps)
+            self.inv_std = 1.0 / std
+            self.x_hat = (x - self.running_mean) / std
+        return self.gamma * self.x_hat + self.beta
 
     def backward(self, dout):
-        """Compact form: dx = inv_std / N * (N dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""
-        n = dout.shape[0]
+        """Compact form after training: dx = inv_std / N * (N dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""
         self.dbeta = dout.sum(axis=0)
         self.dgamma = np.sum(dout * self.x_hat, axis=0)
         dx_hat = dout * self.gamma
+        if not self.train:
+            return dx_hat * self.inv_std
+        n = dout.shape[0]
         return (self.inv_std / n) * (
             n * dx_hat - dx_hat.sum(axis=0) - self.x_hat * np.sum(dx_hat * self.x_hat, axis=0)
         )
 
 
-class Dropout:
+class Dropout(Layer):
     """Dropout (Srivastava et al. 2014) with a seeded generator (chapter 4).
 
+    forward: x (N, D) -> (N, D); backward: dout (N, D) -> dx (N, D), through the same mask.
     Each unit is kept with probability 1 - dropout_ratio in train mode.
     ``inverted=True`` (the modern convention) divides the kept units by
     1 - dropout_ratio while training and does nothing at inference;
@@ -224,24 +247,24 @@ class Dropout:
         self.rng = as_generator(rng)
         self.mask = None
 
-    def forward(self, x, train=True):
+    def _scale(self, train):
+        """The factor applied besides the mask: 1/keep while training (inverted), keep at inference (original)."""
         keep = 1.0 - self.dropout_ratio
+        if self.inverted:
+            return 1.0 / keep if train else 1.0
+        return 1.0 if train else keep
+
+    def forward(self, x, train=True):
         if train:
             self.mask = self.rng.random(x.shape, dtype=np.float32) >= self.dropout_ratio
             out = x * self.mask
-            if self.inverted:
-                out *= 1.0 / keep
-            return out
-        self.mask = None
-        return self.infer(x)
-
-    def infer(self, x):
-        return x if self.inverted else x * (1.0 - self.dropout_ratio)
+        else:
+            self.mask = None
+            out = x
+        scale = self._scale(train)
+        return out * scale if scale != 1.0 else out
 
     def backward(self, dout):
-        if self.mask is None:  # after an inference-mode forward pass
-            return dout if self.inverted else dout * (1.0 - self.dropout_ratio)
-        dx = dout * self.mask
-        if self.inverted:
-            dx *= 1.0 / (1.0 - self.dropout_ratio)
-        return dx
+        dx = dout if self.mask is None else dout * self.mask
+        scale = self._scale(self.mask is not None)
+        return dx * scale if scale != 1.0 else dx

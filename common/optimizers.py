@@ -8,10 +8,30 @@ State (velocities, running averages) is created per key on the first call and
 kept across calls, so one optimizer object trains one model.
 
 Notation: g is the gradient, eta the learning rate (``lr``), and all
-operations are elementwise.
+operations are elementwise. Settings outside their valid range (a negative
+learning rate, a decay rate of 1, ...) raise a ValueError naming the setting
+and its range, as torch.optim does.
 """
 
+import math
+
 import numpy as np
+
+
+def check_range(name, value, low, high, low_open=False, high_open=False):
+    """Raise ValueError unless ``low <= value <= high`` (``<`` on an open end); return ``value``."""
+    is_number = isinstance(value, (int, float, np.floating, np.integer))  # before comparing: "0.1" < 0 is a TypeError
+    too_low = is_number and (value <= low if low_open else value < low)
+    too_high = is_number and (value >= high if high_open else value > high)
+    if not is_number or math.isnan(value) or too_low or too_high:
+        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be in {interval}, got {value!r}")
+    return value
+
+
+def check_lr(lr):
+    """A learning rate must be a finite number >= 0 (0 leaves the parameters where they are)."""
+    return check_range("lr", lr, 0.0, math.inf, high_open=True)
 
 
 class Optimizer:
@@ -30,7 +50,9 @@ class Optimizer:
         """The state array ``store[key]``, created as zeros shaped like ``like`` on first use."""
         value = store.get(key)
         if value is None:
-            value = store[key] = np.zeros_like(like, dtype=np.result_type(like, np.float32))
+            # At least float32, and float64 for a Python float (a 2-D toy): result_type(-7.0, float32) alone
+            # would be float32, since numpy 2 treats a Python scalar as "weak".
+            value = store[key] = np.zeros_like(like, dtype=np.result_type(np.asarray(like).dtype, np.float32))
         elif value.shape != np.shape(like):
             raise ValueError(
                 f"params[{key!r}] has shape {np.shape(like)} but this optimizer's state for it has "
@@ -62,7 +84,7 @@ class SGD(Optimizer):
     """Stochastic gradient descent: W <- W - eta g."""
 
     def __init__(self, lr=0.01):
-        self.lr = lr
+        self.lr = check_lr(lr)
 
     def _update_one(self, key, params, grad):
         params[key] -= self.lr * grad
@@ -72,8 +94,8 @@ class Momentum(Optimizer):
     """Polyak's heavy ball: v <- alpha v - eta g,  W <- W + v."""
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
+        self.lr = check_lr(lr)
+        self.momentum = check_range("momentum", momentum, 0.0, 1.0, high_open=True)
         self.v = {}
 
     def _update_one(self, key, params, grad):
@@ -93,8 +115,8 @@ class Nesterov(Optimizer):
     """
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
+        self.lr = check_lr(lr)
+        self.momentum = check_range("momentum", momentum, 0.0, 1.0, high_open=True)
         self.v = {}
 
     def _update_one(self, key, params, grad):
@@ -113,8 +135,8 @@ class AdaGrad(Optimizer):
     """
 
     def __init__(self, lr=0.01, eps=1e-7):
-        self.lr = lr
-        self.eps = eps
+        self.lr = check_lr(lr)
+        self.eps = check_range("eps", eps, 0.0, math.inf, high_open=True)
         self.h = {}
 
     def _update_one(self, key, params, grad):
@@ -130,9 +152,9 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr = lr
-        self.decay_rate = decay_rate
-        self.eps = eps
+        self.lr = check_lr(lr)
+        self.decay_rate = check_range("decay_rate", decay_rate, 0.0, 1.0, high_open=True)
+        self.eps = check_range("eps", eps, 0.0, math.inf, high_open=True)
         self.h = {}
 
     def _update_one(self, key, params, grad):
@@ -154,8 +176,8 @@ class AdaDelta(Optimizer):
     """
 
     def __init__(self, decay_rate=0.95, eps=1e-6):
-        self.decay_rate = decay_rate
-        self.eps = eps
+        self.decay_rate = check_range("decay_rate", decay_rate, 0.0, 1.0, high_open=True)
+        self.eps = check_range("eps", eps, 0.0, math.inf, low_open=True, high_open=True)
         self.mean_sq_grad = {}
         self.mean_sq_delta = {}
 
@@ -182,10 +204,10 @@ class Adam(Optimizer):
     """
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.eps = eps
+        self.lr = check_lr(lr)
+        self.beta1 = check_range("beta1", beta1, 0.0, 1.0, high_open=True)
+        self.beta2 = check_range("beta2", beta2, 0.0, 1.0, high_open=True)
+        self.eps = check_range("eps", eps, 0.0, math.inf, high_open=True)
         self.iter = 0
         self.m = {}
         self.v = {}
@@ -211,19 +233,30 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter 2019).
 
-    After the Adam step, W <- W - eta * weight_decay * W, applied to every
-    parameter whose key starts with 'W' (weights, not biases or BatchNorm's
-    gamma and beta).
+    After the Adam step, W <- W - eta * decoupled_weight_decay * W. Unlike the
+    L2 penalty of ``MultiLayerNet(weight_decay_lambda=...)``, which enters the
+    gradient and is then rescaled by Adam, this shrinks the weights directly.
+    ``decayed_keys`` names the parameters to decay: pass a network's
+    ``weight_keys`` to decay its weight matrices and leave biases and
+    BatchNorm's gamma and beta alone; None decays every parameter.
     """
 
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, decoupled_weight_decay=0.01, decayed_keys=None):
         super().__init__(lr, beta1, beta2, eps)
-        self.weight_decay = weight_decay
+        self.decoupled_weight_decay = check_range("decoupled_weight_decay", decoupled_weight_decay, 0.0, math.inf,
+                                                  high_open=True)
+        self.decayed_keys = None if decayed_keys is None else frozenset(decayed_keys)
+
+    def update(self, params, grads):
+        if self.decayed_keys is not None and not self.decayed_keys <= params.keys():
+            raise ValueError(f"decayed_keys names {sorted(self.decayed_keys - params.keys())}, "
+                             f"which params does not have")
+        return super().update(params, grads)
 
     def _update_one(self, key, params, grad):
         super()._update_one(key, params, grad)
-        if key.startswith("W"):
-            params[key] -= self.lr * self.weight_decay * params[key]
+        if self.decayed_keys is None or key in self.decayed_keys:
+            params[key] -= self.lr * self.decoupled_weight_decay * params[key]
 
 
 OPTIMIZERS = {cls.__name__: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, AdaDelta, Adam, AdamW)}

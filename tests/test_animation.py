@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from common.animation import path_animation_html
+from common.display.animation import path_animation_html
 
 PATHS = {"a": np.array([[0.0, 0.0], [5.0, 5.0], [10.0, 10.0]]),
          "b": np.array([[10.0, 0.0], [5.0, 2.0], [0.0, 4.0]])}

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 
+from common import functions
 from common.functions import (
     cross_entropy_error,
+    label_indices,
     log_softmax,
     relu,
     sigmoid,
@@ -57,5 +59,55 @@ def test_relu():
 
 
 def test_one_hot_width_mismatch_is_named():
-    with pytest.raises(ValueError, match="4 columns"):
+    with pytest.raises(ValueError, match=r"one-hot labels have shape \(2, 4\), the scores have \(2, 3\)"):
         softmax_cross_entropy(np.zeros((2, 3)), np.zeros((2, 4)))
+
+
+def test_label_indices_accepts_indices_and_one_hot_rows():
+    t = np.array([2, 0, 1, 2])
+    for labels in (t, t.astype(np.int8), t.astype(np.uint8), t.astype(float), np.eye(3)[t], list(t)):
+        out = label_indices(labels, 4, 3)
+        np.testing.assert_array_equal(out, t)
+        assert out.dtype == np.intp
+
+
+@pytest.mark.parametrize("labels, n_samples, message", [
+    (np.array([0, 12, 3]), 3, r"0\.\.9 for 10 classes, got values from 0 to 12"),   # out of range
+    (np.array([0, -1, 3]), 3, r"0\.\.9 for 10 classes, got values from -1 to 3"),   # negative: would index from the end
+    (np.array([0.0, 1.5, 3.0]), 3, "integer class indices, got dtype float64"),   # not whole numbers
+    (np.array([0.0, np.nan, 3.0]), 3, "integer class indices"),
+    (np.array(["0", "1", "3"]), 3, "integer class indices"),
+    (np.array([0, 1, 3]), 4, r"labels have shape \(3,\), expected \(4,\) or \(4, 10\)"),  # one label short
+    (np.array([[0], [1], [3]]), 3, r"one-hot labels have shape \(3, 1\)"),   # a column, not a vector
+    (np.array(3), 1, r"labels have shape \(\)"),
+])
+def test_label_indices_names_what_is_wrong(labels, n_samples, message):
+    with pytest.raises(ValueError, match=message):
+        label_indices(labels, n_samples, 10)
+
+
+@pytest.mark.parametrize("loss", [softmax_cross_entropy, cross_entropy_error])
+def test_losses_check_their_labels(loss):
+    y = softmax(np.linspace(-1, 1, 6).reshape(2, 3))
+    with pytest.raises(ValueError, match="0..2 for 3 classes"):
+        loss(y, np.array([0, 3]))
+    with pytest.raises(ValueError, match="got values from -1"):
+        loss(y, np.array([0, -1]))
+
+
+def test_cross_entropy_of_one_sample_as_a_vector():
+    y = np.array([0.2, 0.8])
+    assert cross_entropy_error(y, 1) == pytest.approx(-np.log(0.8))
+    assert cross_entropy_error(y, np.array([0.0, 1.0])) == pytest.approx(-np.log(0.8))
+
+
+def test_functions_keep_float32():
+    x = np.linspace(-3, 3, 12, dtype=np.float32).reshape(3, 4)
+    for f in (sigmoid, relu, softmax, log_softmax):
+        assert f(x).dtype == np.float32, f.__name__
+
+
+def test_the_deleted_helpers_are_gone():
+    # the layers compute their own derivatives; a second copy here could only drift apart
+    for name in ("identity", "sigmoid_grad", "relu_grad"):
+        assert not hasattr(functions, name), name

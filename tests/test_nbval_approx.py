@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from common.report import Approx, approx
+from common.display.report import Approx, approx
 from tools.nbval_approx import ToleranceError, compare_text, declared_tolerance, reconcile, within
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +88,7 @@ def test_reconcile_copies_stored_text_only_where_it_agrees():
 
 NOTEBOOK_CELL = """\
 # NBVAL_TOLERANCE abs=0.02
-from common.report import approx
+from common.display.report import approx
 print(f"setting 0.1, accuracy {{approx({value}):.3f}}")
 """
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from common.networks import MultiLayerNet
+from common.networks import MultiLayerNet, MultiLayerNetExtend
 from common.optimizers import OPTIMIZERS, SGD, AdaDelta, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSprop
 
 G = np.array([0.5, 0.25])  # a constant gradient, so every step can be worked out on paper
@@ -105,11 +105,78 @@ def test_adam_first_steps_with_changing_gradients():
         assert params["w"][0] == pytest.approx(w, rel=1e-12)
 
 
-def test_adamw_decays_weights_but_not_biases():
+def test_adamw_decays_only_the_decayed_keys():
     params = {"W": np.array([1.0]), "b": np.array([1.0])}
-    AdamW(lr=0.1, weight_decay=0.5).update(params, {"W": np.array([0.0]), "b": np.array([0.0])})
-    assert params["W"][0] == pytest.approx(1.0 - 0.1 * 0.5)
+    AdamW(lr=0.1, decoupled_weight_decay=0.5, decayed_keys=["W"]).update(
+        params, {"W": np.array([0.0]), "b": np.array([0.0])})
+    assert params["W"][0] == pytest.approx(1.0 - 0.1 * 0.5, rel=1e-15)
     assert params["b"][0] == 1.0
+
+
+def test_adamw_without_decayed_keys_decays_everything():
+    params = {"W": np.array([1.0]), "b": np.array([2.0])}
+    AdamW(lr=0.1, decoupled_weight_decay=0.5).update(params, {"W": np.array([0.0]), "b": np.array([0.0])})
+    np.testing.assert_allclose([params["W"][0], params["b"][0]], [0.95, 1.9], rtol=1e-15)
+
+
+def test_adamw_decays_exactly_the_weight_matrices_of_a_batchnorm_network():
+    # zero gradients: the Adam step is 0 (m = v = 0), so only the decay moves anything
+    net = MultiLayerNetExtend(4, [5, 3], 2, use_batchnorm=True, rng=np.random.default_rng(0))
+    for key, param in net.params.items():
+        if key not in net.weight_keys:
+            param[...] = np.linspace(-1.0, 1.0, param.size)  # gamma, beta, b: non-zero, so a decay would show
+    assert net.weight_keys == ("W1", "W2", "W3")
+    before = {key: param.copy() for key, param in net.params.items()}
+    lr, wd = 0.1, 0.3
+    AdamW(lr=lr, decoupled_weight_decay=wd, decayed_keys=net.weight_keys).update(
+        net.params, {key: np.zeros_like(param) for key, param in net.params.items()})
+    for key in net.params:
+        if key in net.weight_keys:
+            np.testing.assert_allclose(net.params[key], before[key] * (1 - lr * wd), rtol=1e-15, err_msg=key)
+        else:
+            np.testing.assert_array_equal(net.params[key], before[key], err_msg=f"{key} must not decay")
+    assert set(net.params) - set(net.weight_keys) == {"gamma1", "beta1", "gamma2", "beta2", "b3"}
+
+
+def test_adamw_names_an_unknown_decayed_key():
+    optimizer = AdamW(decayed_keys=["W1", "W9"])
+    with pytest.raises(ValueError, match=r"decayed_keys names \['W9'\], which params does not have"):
+        optimizer.update({"W1": np.zeros(2)}, {"W1": np.zeros(2)})
+
+
+def test_adamw_equals_adam_without_decay():
+    adam, adamw = Adam(lr=0.1), AdamW(lr=0.1, decoupled_weight_decay=0.0)
+    np.testing.assert_array_equal(run(adam, 3, grad=np.linspace(-1, 1, 2)), run(adamw, 3, grad=np.linspace(-1, 1, 2)))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: SGD(lr=-1), r"lr must be in \[0.0, inf\), got -1"),
+    (lambda: SGD(lr=float("nan")), "lr must be in"),
+    (lambda: SGD(lr=float("inf")), r"lr must be in \[0.0, inf\), got inf"),
+    (lambda: SGD(lr="0.1"), r"lr must be in \[0.0, inf\), got '0.1'"),
+    (lambda: Momentum(momentum=-0.1), r"momentum must be in \[0.0, 1.0\), got -0.1"),
+    (lambda: Nesterov(momentum=1.0), r"momentum must be in \[0.0, 1.0\), got 1.0"),
+    (lambda: AdaGrad(eps=-1e-7), r"eps must be in \[0.0, inf\)"),
+    (lambda: RMSprop(decay_rate=1.5), r"decay_rate must be in \[0.0, 1.0\), got 1.5"),
+    (lambda: AdaDelta(eps=0), r"eps must be in \(0.0, inf\), got 0"),
+    (lambda: AdaDelta(decay_rate=1), r"decay_rate must be in \[0.0, 1.0\), got 1"),
+    (lambda: Adam(beta1=1), r"beta1 must be in \[0.0, 1.0\), got 1"),
+    (lambda: Adam(beta2=-0.5), r"beta2 must be in \[0.0, 1.0\), got -0.5"),
+    (lambda: Adam(lr=-0.001), "lr must be in"),
+    (lambda: AdamW(decoupled_weight_decay=-0.01), r"decoupled_weight_decay must be in \[0.0, inf\)"),
+    (lambda: AdamW(beta1=1.0), "beta1 must be in"),
+])
+def test_settings_outside_their_range_are_named(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_settings_at_the_edge_of_their_range_are_accepted():
+    # lr = 0 and momentum = 0 are valid (no step; plain SGD); eps = 0 works wherever g != 0
+    np.testing.assert_array_equal(run(SGD(lr=0), 1), [[1.0, -2.0]])
+    np.testing.assert_allclose(run(Momentum(lr=0.1, momentum=0), 2), run(SGD(lr=0.1), 2), rtol=1e-15)
+    Adam(beta1=0.0, beta2=0.0, eps=0.0)
+    RMSprop(decay_rate=0.0)
 
 
 def test_state_survives_and_is_per_key():
@@ -122,10 +189,33 @@ def test_state_survives_and_is_per_key():
     np.testing.assert_allclose(params["W"], first[0] + 0.9 * velocity - 0.1 * G)
 
 
-def test_scalar_parameters_work_for_two_dimensional_toys():
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_scalar_parameters_work_for_two_dimensional_toys(name):
+    # Python floats in, float64 arithmetic throughout: the same path as with float64 arrays
+    optimizer, reference = OPTIMIZERS[name](), OPTIMIZERS[name]()
     params = {"x": -7.0, "y": 2.0}
-    Adam(lr=0.3).update(params, {"x": -0.7, "y": 4.0})
-    assert params["x"] == pytest.approx(-6.7) and params["y"] == pytest.approx(1.7)
+    arrays = {"x": np.array(-7.0), "y": np.array(2.0)}
+    for _ in range(3):
+        optimizer.update(params, {"x": -0.7, "y": 4.0})
+        reference.update(arrays, {"x": np.array(-0.7), "y": np.array(4.0)})
+    for key in params:
+        assert np.asarray(params[key]).dtype == np.float64, key
+        assert params[key] == pytest.approx(float(arrays[key]), rel=1e-15, abs=0), key
+    assert params["x"] != -7.0 and params["y"] != 2.0
+
+
+def test_adam_on_python_floats_is_exact_to_float64():
+    params = {"x": -7.0, "y": 2.0}
+    Adam(lr=0.3, eps=0.0).update(params, {"x": -0.7, "y": 4.0})  # the first step is lr * sign(g)
+    # (float32 state, as numpy 2 gives for a Python float unless asked, would be off by ~1e-8)
+    assert params["x"] == pytest.approx(-6.7, rel=1e-15) and params["y"] == pytest.approx(1.7, rel=1e-15)
+
+
+def test_float32_parameters_keep_float32_state_and_values():
+    params = {"W": np.linspace(-1, 1, 4, dtype=np.float32)}
+    optimizer = Adam(lr=0.1)
+    optimizer.update(params, {"W": np.ones(4, dtype=np.float32)})
+    assert params["W"].dtype == np.float32 and optimizer.m["W"].dtype == np.float32
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
@@ -155,11 +245,9 @@ SETTINGS = {
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
-def test_a_network_learns_through_each_optimizer(name):
+def test_a_network_learns_through_each_optimizer(name, blobs):
+    x, t = blobs(n=300, features=10, seed=1)
     rng = np.random.default_rng(1)
-    centers = rng.standard_normal((3, 10)) * 2
-    t = rng.integers(0, 3, 300)
-    x = centers[t] + rng.standard_normal((300, 10))
     net = MultiLayerNet(10, [16], 3, rng=rng)
     optimizer = SETTINGS[name]()
     before = net.loss(x, t)

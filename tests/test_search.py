@@ -1,10 +1,11 @@
 import multiprocessing
+import warnings
 
 import numpy as np
 import pytest
 
-from common import search
-from common.search import (
+from common.experiments import search
+from common.experiments.search import (
     ORIGINAL_SPACE,
     SearchProblem,
     Trial,
@@ -20,21 +21,21 @@ from common.search import (
 )
 
 
-def tiny_problem(dtype=np.float64):
-    """Three Gaussian blobs in 8 dimensions, a net with one hidden layer of 10: a trial takes milliseconds."""
-    rng = np.random.default_rng(0)
-    centers = rng.standard_normal((3, 8)) * 2
-    t = rng.integers(0, 3, 150)
-    x = centers[t] + rng.standard_normal((150, 8))
-    return SearchProblem(x[:120], t[:120], x[120:], t[120:], hidden_size_list=(10,), output_size=3,
-                         epochs=3, batch_size=20, dtype=dtype)
+@pytest.fixture
+def tiny_problem(blobs):
+    """Three blobs in 8 dimensions, a net with one hidden layer of 10: a trial takes milliseconds."""
+    def make(dtype=np.float64):
+        x, t = blobs(n=150)
+        return SearchProblem(x[:120], t[:120], x[120:], t[120:], hidden_size_list=(10,), output_size=3,
+                             epochs=3, batch_size=20, dtype=dtype)
+    return make
 
 
 SPACE = {"lr": (1e-3, 1.0), "weight_decay": (1e-8, 1e-4)}
 
 
 @pytest.mark.parametrize("start_method", ["spawn", "fork"])
-def test_parallel_search_gives_exactly_the_sequential_results(start_method):
+def test_parallel_search_gives_exactly_the_sequential_results(start_method, tiny_problem):
     if start_method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"{start_method} is not available here")
     trials = random_trials(6, SPACE, seed=3)
@@ -45,14 +46,14 @@ def test_parallel_search_gives_exactly_the_sequential_results(start_method):
     assert [r["trial"] for r in parallel] == list(range(6))
 
 
-def test_a_trial_depends_only_on_its_own_seed():
+def test_a_trial_depends_only_on_its_own_seed(tiny_problem):
     few = run_search(random_trials(3, SPACE, seed=5), tiny_problem(), workers=1)
     many = run_search(random_trials(8, SPACE, seed=5), tiny_problem(), workers=1)
     assert many[:3] == few
     assert len({r["lr"] for r in many}) == 8  # different children, different samples
 
 
-def test_trial_results_have_curves_and_the_search_learns():
+def test_trial_results_have_curves_and_the_search_learns(tiny_problem):
     results = run_search(random_trials(4, {"lr": (0.1, 0.3), "weight_decay": (1e-8, 1e-6)}, seed=0),
                          tiny_problem(), workers=1)
     for r in results:
@@ -62,12 +63,34 @@ def test_trial_results_have_curves_and_the_search_learns():
     assert max(r["val_acc"] for r in results) > 0.8
 
 
-def test_float32_problem_runs():
-    (result,) = run_search(random_trials(1, SPACE, seed=0), tiny_problem(np.float32), workers=1)
-    assert 0.0 <= result["val_acc"] <= 1.0
+def test_a_float32_problem_trains_a_float32_network_that_learns(tiny_problem, monkeypatch):
+    networks = []
+
+    class Recorded(search.MultiLayerNet):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            networks.append(self)
+
+    monkeypatch.setattr(search, "MultiLayerNet", Recorded)
+    grid = grid_trials({"lr": [0.1], "weight_decay": [1e-6]}, seed=0)
+    (result,) = run_search(grid, tiny_problem(np.float32), workers=1)
+    (net,) = networks
+    assert all(p.dtype == np.float32 for p in net.params.values())
+    assert net.predict(tiny_problem().x_val).dtype == np.float32
+    assert result["val_curve"][0] < 0.7 < 0.9 < result["val_acc"]   # chance is 1/3
+    assert result["train_acc"] > 0.9
+    (reference,) = run_search(grid, tiny_problem(np.float64), workers=1)
+    assert abs(result["val_acc"] - reference["val_acc"]) <= 2 / 30, "float32 and float64 end up close"
 
 
-def test_run_trial_needs_a_problem_and_both_hyperparameters():
+def test_a_diverging_trial_gives_a_poor_accuracy_not_a_warning(tiny_problem):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (result,) = run_search(grid_trials({"lr": [1e8], "weight_decay": [0.0]}), tiny_problem(), workers=1)
+    assert result["val_acc"] < 0.6
+
+
+def test_run_trial_needs_a_problem_and_both_hyperparameters(tiny_problem):
     trial = random_trials(1, SPACE)[0]
     saved = search._problem
     try:

@@ -4,7 +4,7 @@ The rule (also in README.md, "What the tests check"):
 
 * Every output is compared, text for text, as nbval does.
 * One exception: a number written with a leading ``≈`` (``≈0.253``, printed
-  by :func:`common.report.approx`) is a result of training. Its last digits
+  by :func:`common.display.report.approx`) is a result of training. Its last digits
   depend on the CPU's BLAS and vector kernels, so it is compared within the
   tolerance that its cell declares in a whole-line comment::
 

@@ -21,23 +21,20 @@ not once per trial.
 
 import itertools
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from common.display.report import approx
+from common.experiments.parallel import available_cores, single_threaded_blas
+from common.experiments.trainer import Trainer
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
-from common.report import approx
-from common.trainer import Trainer
-from common.util import available_cores
 
 # The search space of the original book (ch. 6): lr = 10^U(-6, -2), weight decay = 10^U(-8, -4).
 ORIGINAL_SPACE = {"lr": (1e-6, 1e-2), "weight_decay": (1e-8, 1e-4)}
 HYPERPARAMETERS = ("lr", "weight_decay")
-BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def log_uniform(rng, low, high, size=None):
@@ -153,33 +150,13 @@ def run_trial(trial):
     network = MultiLayerNet(p.x_train.shape[1], p.hidden_size_list, p.output_size,
                             activation=p.activation, weight_init_std=p.weight_init_std,
                             weight_decay_lambda=settings["weight_decay"], rng=rng, dtype=p.dtype)
-    trainer = Trainer(network, SGD(lr=settings["lr"]), p.x_train, p.t_train, p.x_val, p.t_val,
-                      epochs=p.epochs, batch_size=p.batch_size, rng=rng)
+    trainer = Trainer(network, SGD(lr=settings["lr"]), p.x_train, p.t_train, validation=(p.x_val, p.t_val),
+                      epochs=p.epochs, batch_size=p.batch_size, rng=rng, on_divergence="ignore")
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         history = trainer.train()
     return {"trial": trial.index, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
-            "val_acc": history["test_acc"][-1], "train_acc": history["train_acc"][-1],
-            "val_curve": history["test_acc"], "train_curve": history["train_acc"]}
-
-
-@contextmanager
-def _single_threaded_blas():
-    """Start worker processes with one BLAS thread each, so that n workers use n cores, not n².
-
-    The variables reach workers started by 'spawn' or 'forkserver'; a
-    'fork' worker inherits the BLAS library as already set up in the parent
-    (the Makefile exports OPENBLAS_NUM_THREADS=1).
-    """
-    saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
-    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+            "val_acc": history["validation_acc"][-1], "train_acc": history["train_acc"][-1],
+            "val_curve": history["validation_acc"], "train_curve": history["train_acc"]}
 
 
 def run_search(trials, problem, workers=None, start_method=None):
@@ -202,7 +179,7 @@ def run_search(trials, problem, workers=None, start_method=None):
         finally:
             _problem = saved
     context = multiprocessing.get_context(start_method)
-    with _single_threaded_blas(), ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
+    with single_threaded_blas(), ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
                                                       initargs=(problem,)) as pool:
         return list(pool.map(run_trial, trials))
 
@@ -217,7 +194,7 @@ def format_table(results, rows=None, ranked=True):
 
     ranked: sort best first and number the rows; False keeps the given order.
     The accuracies come out of training and print as ``≈`` numbers
-    (:mod:`common.report`); the trial and its hyperparameters are exact.
+    (:mod:`common.display.report`); the trial and its hyperparameters are exact.
     """
     ordered = (sort_results(results) if ranked else list(results))[:rows]
     rank = f"{'rank':>4} " if ranked else ""

@@ -1,0 +1,95 @@
+"""The book's plotting style: one colour per method, small multiples, saved figures, smoothed curves.
+
+Every chapter draws with these helpers so that, say, Adam is the same colour
+in chapter 1's contour plot and in its MNIST loss curves.
+"""
+
+import os
+import uuid
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+# One colour per method or setting, used across the whole book.
+COLORS = {
+    "SGD": "#1f77b4",
+    "Momentum": "#ff7f0e",
+    "Nesterov": "#8c564b",
+    "AdaGrad": "#2ca02c",
+    "RMSprop": "#9467bd",
+    "AdaDelta": "#e377c2",
+    "Adam": "#d62728",
+    "AdamW": "#7f7f7f",
+    # initial weights (chapter 2)
+    "std=1": "#bcbd22",
+    "std=0.01": "#1f77b4",
+    "Xavier": "#ff7f0e",
+    "LeCun": "#8c564b",
+    "He": "#2ca02c",
+    # with and without a technique (chapters 3 and 4)
+    "Batch Normalization": "#d62728",
+    "Normal (without BatchNorm)": "#1f77b4",
+    "train": "#1f77b4",
+    "test": "#ff7f0e",
+    "validation": "#2ca02c",
+}
+
+FIGSIZE = (6.4, 4.0)          # one plot
+FIGSIZE_WIDE = (10.0, 4.0)    # two plots side by side
+# Figures go to images/ beside the chapters. The test suite re-executes the chapters and
+# points BOOK_IMAGES_DIR elsewhere, so that checking the book never rewrites its figures.
+IMAGES_DIR = Path(os.environ.get("BOOK_IMAGES_DIR") or Path(__file__).resolve().parents[2] / "images")
+
+
+def color(name):
+    """The book's colour for ``name``, a method or setting of COLORS; a KeyError names the known ones."""
+    try:
+        return COLORS[name]
+    except KeyError:
+        raise KeyError(f"no book colour for {name!r}; known names: {sorted(COLORS)}") from None
+
+
+def small_multiples(n, ncols=4, size=2.6, sharex=True, sharey=True, **kwargs):
+    """A grid of ``n`` small axes (extra axes hidden); returns (fig, flat list of axes)."""
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 0.85),
+                             sharex=sharex, sharey=sharey, squeeze=False, **kwargs)
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def save_figure(fig, name, dpi=100):
+    """Save ``fig`` as ``images/<name>.png`` (the prose refers to these files); return the path."""
+    IMAGES_DIR.mkdir(parents=True, exist_ok=True)
+    path = IMAGES_DIR / f"{name}.png"
+    # A temporary file of its own (two runs of a chapter may save at once), renamed
+    # into place only when complete: never a half-written figure. savefig creates it, so it
+    # gets the usual permissions (a tempfile would be private, 0600, and so would the figure).
+    tmp = IMAGES_DIR / f".{name}.{os.getpid()}.{uuid.uuid4().hex}.png"
+    try:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def smooth_curve(x, window_len=11, beta=2.0):
+    """Smooth a noisy curve (e.g. a loss per iteration) with a Kaiser window.
+
+    The ends are padded by reflection, so the result has the same length as
+    ``x``. window_len = 11 and beta = 2 match the original book's figures.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"smooth_curve expects a 1-D curve, got shape {x.shape}")
+    half = window_len // 2
+    if x.size <= half:
+        return x.copy()
+    window = np.kaiser(window_len, beta)
+    padded = np.pad(x, half, mode="reflect")
+    return np.convolve(padded, window / window.sum(), mode="valid")

@@ -1,0 +1,106 @@
+"""Independent runs on every core: ``run_parallel``, with one BLAS thread per worker process."""
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def available_cores():
+    """Cores this process may use (``os.process_cpu_count``, else the affinity mask, else ``os.cpu_count``)."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+@contextmanager
+def single_threaded_blas():
+    """Start worker processes with one BLAS thread each, so that n workers use n cores, not n².
+
+    The variables reach workers started by 'spawn' or 'forkserver'; a
+    'fork' worker inherits the BLAS library as already set up in the parent
+    (the Makefile exports OPENBLAS_NUM_THREADS=1).
+    """
+    saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+# The function and the shared data of this worker process, set once by _init_worker.
+_worker = {}
+
+
+def _init_worker(function, shared):
+    _worker["function"], _worker["shared"] = function, shared
+
+
+def _call(task):
+    return _worker["function"](task, _worker["shared"])
+
+
+def _show_progress(progress):
+    """Progress bars unless ``progress`` is False or BOOK_PROGRESS=0 (the Makefile sets it for the checks)."""
+    if progress is None:
+        progress = os.environ.get("BOOK_PROGRESS", "1") != "0"
+    return progress
+
+
+def run_parallel(function, tasks, shared=None, workers=None, start_method=None, progress=None, description=None):
+    """``[function(task, shared) for task in tasks]``, computed on worker processes.
+
+    Use it for independent runs: each task must carry everything random about
+    it (its seeds), so that a result does not depend on which process runs it
+    or when. The results are then identical whatever the number of workers,
+    and come back in the order of ``tasks``.
+
+    shared: read-only data that every call needs (the training images); it
+    reaches each worker once, when the worker starts, not once per task.
+    workers: number of processes, by default one per available core, at most
+    one per task; ``workers=1`` calls ``function`` in this process (the
+    sequential reference). Each worker uses one BLAS thread.
+    start_method: 'fork', 'spawn', 'forkserver' or None for the platform's
+    default. With 'spawn' (macOS, Windows) ``function`` must live in an
+    importable module, not in a notebook.
+    progress: show a progress bar (tqdm) while tasks finish; None shows one
+    unless the environment sets BOOK_PROGRESS=0.
+    """
+    tasks = list(tasks)
+    workers = max(1, min(available_cores() if workers is None else workers, len(tasks)))
+    bar = None
+    if _show_progress(progress) and tasks:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(tasks), desc=description, file=sys.stderr, leave=False)
+    try:
+        if workers == 1:
+            results = []
+            for task in tasks:
+                results.append(function(task, shared))
+                if bar is not None:
+                    bar.update()
+            return results
+        context = multiprocessing.get_context(start_method)
+        results = [None] * len(tasks)
+        with single_threaded_blas(), ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                                          initargs=(function, shared)) as pool:
+            futures = {pool.submit(_call, task): index for index, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if bar is not None:
+                    bar.update()
+        return results
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,141 @@
+"""A seeded mini-batch training loop with per-epoch evaluation (chapters 1 to 5)."""
+
+import contextlib
+import warnings
+
+import numpy as np
+
+from common.functions import label_indices
+from common.random import as_generator
+
+ON_DIVERGENCE = ("warn", "ignore")
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _checked_data(name, x, t, network, dtype):
+    """``x`` cast once to the network's dtype and ``t`` as class indices, both checked."""
+    x = np.asarray(x)
+    if len(x) == 0:
+        raise ValueError(f"{name}: there are no samples")
+    if x.ndim != 2:
+        raise ValueError(f"{name}: x must be 2-D (samples, features), got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name}: x holds {np.size(x) - np.count_nonzero(np.isfinite(x))} NaN or infinite values")
+    classes = getattr(network, "output_size", None)
+    t = np.asarray(t)
+    if len(t) != len(x):
+        raise ValueError(f"{name}: x has {len(x)} samples but t has {len(t)}")
+    if classes is not None:
+        try:
+            t = label_indices(t, len(x), classes)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
+    return x.astype(dtype, copy=False), t
+
+
+class Trainer:
+    """Train ``network`` with ``optimizer`` on mini-batches and record the history.
+
+    Length of training: ``epochs`` (passes over the data) or ``iterations``
+    (updates); one epoch is max(1, N // batch_size) iterations.
+    Sampling: 'shuffle' draws each epoch's batches from a fresh permutation
+    (every sample once per epoch); 'replacement' draws every batch
+    independently, as the original book's ``np.random.choice`` does.
+    Evaluation: ``validation=(x_val, t_val)`` and/or ``test=(x_test, t_test)``
+    record the accuracy on those data and on the training data before
+    training and after each epoch, so 200 epochs give 201 points;
+    ``evaluate=True`` without them records the training accuracy alone.
+    ``evaluate_every=k`` evaluates every k-th epoch instead (and always after
+    the last complete one), for experiments that need only the end point.
+    Divergence: the first iteration whose loss is not finite is recorded as
+    'diverged_at'; ``on_divergence='warn'`` (default) also warns once,
+    'ignore' does not, and silences numpy's overflow warnings too (for
+    experiments that study divergence on purpose). Training goes on either way.
+
+    ``train()`` returns a dict: 'train_loss' (one per iteration, the loss of
+    the mini-batch before its update), 'train_acc', 'validation_acc',
+    'test_acc' (one per evaluation, for the data given), 'epochs' (the epoch
+    of each evaluation) and 'diverged_at' (an iteration, or None).
+    The data are checked and cast to the network's dtype once.
+    """
+
+    def __init__(self, network, optimizer, x_train, t_train, *, epochs=None, iterations=None, batch_size=100,
+                 sampling="shuffle", validation=None, test=None, evaluate=None, evaluate_every=1, rng=None,
+                 on_divergence="warn"):
+        if (epochs is None) == (iterations is None):
+            raise ValueError("give exactly one of epochs or iterations")
+        if sampling not in ("shuffle", "replacement"):
+            raise ValueError(f"sampling must be 'shuffle' or 'replacement', got {sampling!r}")
+        if on_divergence not in ON_DIVERGENCE:
+            raise ValueError(f"on_divergence must be one of {ON_DIVERGENCE}, got {on_divergence!r}")
+        dtype = getattr(network, "dtype", np.float64)
+        self.network = network
+        self.optimizer = optimizer
+        self.x_train, self.t_train = _checked_data("training data", x_train, t_train, network, dtype)
+        self.held_out = {}
+        for name, data in (("validation", validation), ("test", test)):
+            if data is not None:
+                if len(data) != 2:
+                    raise ValueError(f"{name} must be a pair (x, t)")
+                self.held_out[name] = _checked_data(f"{name} data", *data, network, dtype)
+        self.batch_size = min(_positive_int("batch_size", batch_size), len(self.x_train))
+        self.iterations_per_epoch = max(1, len(self.x_train) // self.batch_size)
+        if iterations is not None:
+            self.iterations = _positive_int("iterations", iterations)
+        else:
+            self.iterations = _positive_int("epochs", epochs) * self.iterations_per_epoch
+        self.sampling = sampling
+        self.evaluate_every = _positive_int("evaluate_every", evaluate_every)
+        self.evaluate = bool(self.held_out) if evaluate is None else evaluate
+        self.rng = as_generator(rng)
+        self.on_divergence = on_divergence
+
+    def _batches(self):
+        """Yield index arrays of mini-batches, forever."""
+        n = len(self.x_train)
+        while True:
+            if self.sampling == "replacement":
+                for _ in range(self.iterations_per_epoch):
+                    yield self.rng.choice(n, self.batch_size)
+            else:
+                order = self.rng.permutation(n)
+                for start in range(0, self.iterations_per_epoch * self.batch_size, self.batch_size):
+                    yield order[start:start + self.batch_size]
+
+    def _evaluate(self, history, epoch):
+        history["train_acc"].append(self.network.accuracy(self.x_train, self.t_train))
+        for name, (x, t) in self.held_out.items():
+            history[f"{name}_acc"].append(self.network.accuracy(x, t))
+        history["epochs"].append(epoch)
+
+    def train(self):
+        history = {"train_loss": [], "train_acc": [], "epochs": [], "diverged_at": None}
+        history.update({f"{name}_acc": [] for name in self.held_out})
+        if self.evaluate:
+            self._evaluate(history, 0)
+        batches = self._batches()
+        quiet = self.on_divergence == "ignore"
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore") if quiet else contextlib.nullcontext():
+            self._loop(history, batches)
+        return history
+
+    def _loop(self, history, batches):
+        for i in range(1, self.iterations + 1):
+            idx = next(batches)
+            loss, grads = self.network.loss_and_gradient(self.x_train[idx], self.t_train[idx])
+            self.optimizer.update(self.network.params, grads)
+            history["train_loss"].append(loss)
+            if history["diverged_at"] is None and not np.isfinite(loss):
+                history["diverged_at"] = i
+                if self.on_divergence == "warn":
+                    warnings.warn(f"training diverged: the loss is {loss} at iteration {i} "
+                                  f"(is the learning rate too large?)", RuntimeWarning, stacklevel=3)
+            epoch, end_of_epoch = divmod(i, self.iterations_per_epoch)
+            last = i + self.iterations_per_epoch > self.iterations
+            if self.evaluate and end_of_epoch == 0 and (epoch % self.evaluate_every == 0 or last):
+                self._evaluate(history, epoch)
