@@ -41,9 +41,10 @@ CHAPTERS ?= $(shell python3 -m tools.chapters)
 CHAPTERS_PY := $(CHAPTERS)
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
-# Checking re-executes the chapters; their figures then go to build/, never over images/.
-CHECK_ENV := BOOK_IMAGES_DIR=$(abspath build/check-images)
-EXECUTE := $(BIN)jupyter nbconvert --to notebook --execute --inplace \
+# Checking re-executes the chapters; their figures then go to build/, never over images/, and
+# progress bars (run_parallel) stay off in checked and stored outputs (in JupyterLab they show).
+CHECK_ENV := BOOK_IMAGES_DIR=$(abspath build/check-images) BOOK_PROGRESS=0
+EXECUTE := BOOK_PROGRESS=0 $(BIN)jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.record_timing=False \
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
 

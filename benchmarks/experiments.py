@@ -2,56 +2,42 @@
 
 Each function runs one experiment end to end (data loading included) and
 returns a one-line summary of its result, so a benchmark that skipped work
-would show it. The precision matches the chapters: float32 where the chapter
-says so.
+would show it. The runs are the chapters' own: they come from
+``common.experiments.classic`` (chapter 5's search from
+``common.experiments.search``) and train side by side on every core with
+``run_parallel``, as in the chapters.
 """
 
 import numpy as np
 
 from common.display.plot import smooth_curve
-from common.experiments.trainer import Trainer
+from common.experiments import classic
+from common.experiments.parallel import run_parallel
 from common.gradient import gradient_check
-from common.networks import MultiLayerNet, MultiLayerNetExtend
-from common.optimizers import SGD, AdaGrad, Adam, Momentum
-from dataset.mnist import load_mnist
+from common.networks import MultiLayerNetExtend
 
 
-def mnist():
-    (x_train, t_train), (x_test, t_test) = load_mnist()
-    return x_train, t_train, x_test, t_test
+def _train(runs, data=None):
+    return run_parallel(classic.train_run, runs, shared=data or classic.mnist_data(), progress=False)
 
 
-def _final_smoothed_loss(network, optimizer, x, t, seed):
-    history = Trainer(network, optimizer, x, t, iterations=2000, batch_size=128,
-                      sampling="replacement", rng=np.random.default_rng(seed)).train()
-    return float(smooth_curve(history["train_loss"])[-1])
+def _final_smoothed_losses(trained):
+    return ", ".join(f"{r.run.label} {smooth_curve(r.history['train_loss'])[-1]:.3f}" for r in trained)
 
 
 def optimizer_compare_mnist():
     """784-100x4-10, ReLU, He, batch 128, 2000 iterations; the original's four optimizers (float32)."""
-    x_train, t_train, _, _ = mnist()
-    optimizers = {"SGD": SGD(lr=0.01), "Momentum": Momentum(lr=0.01, momentum=0.9),
-                  "AdaGrad": AdaGrad(lr=0.01), "Adam": Adam(lr=0.001)}
-    final = {}
-    for name, optimizer in optimizers.items():
-        net = MultiLayerNet(784, [100] * 4, 10, weight_init_std="he", rng=np.random.default_rng(0), dtype=np.float32)
-        final[name] = _final_smoothed_loss(net, optimizer, x_train, t_train, seed=1)
-    return "final smoothed loss " + ", ".join(f"{k} {v:.3f}" for k, v in final.items())
+    return "final smoothed loss " + _final_smoothed_losses(_train(classic.optimizer_compare_mnist()))
 
 
 def weight_init_compare():
     """784-100x4-10, ReLU, SGD lr 0.01, batch 128, 2000 iterations; std 0.01 vs Xavier vs He (float32)."""
-    x_train, t_train, _, _ = mnist()
-    final = {}
-    for name, init in {"std=0.01": 0.01, "Xavier": "xavier", "He": "he"}.items():
-        net = MultiLayerNet(784, [100] * 4, 10, weight_init_std=init, rng=np.random.default_rng(0), dtype=np.float32)
-        final[name] = _final_smoothed_loss(net, SGD(lr=0.01), x_train, t_train, seed=1)
-    return "final smoothed loss " + ", ".join(f"{k} {v:.3f}" for k, v in final.items())
+    return "final smoothed loss " + _final_smoothed_losses(_train(classic.weight_init_compare()))
 
 
 def batch_norm_gradient_check():
     """784-100-100-10 with BatchNorm, a batch of 10 (not 1), 200 sampled entries per parameter, float64."""
-    x_train, t_train, _, _ = mnist()
+    x_train, t_train, _, _ = classic.mnist_data()
     net = MultiLayerNetExtend(784, [100, 100], 10, use_batchnorm=True, rng=np.random.default_rng(0))
     errors = gradient_check(net, x_train[:10], t_train[:10], max_entries=200, rng=np.random.default_rng(1))
     worst = max(errors, key=errors.get)
@@ -64,34 +50,21 @@ def batch_norm_test():
 
     float32, as in chapter 3.
     """
-    x_train, t_train, _, _ = mnist()
-    x, t = x_train[:1000], t_train[:1000]
-    wins = 0
-    for scale in np.logspace(0, -4, 16):
-        final = []
-        for use_batchnorm in (True, False):
-            net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=scale, use_batchnorm=use_batchnorm,
-                                      rng=np.random.default_rng(0), dtype=np.float32)
-            with np.errstate(over="ignore", invalid="ignore"):  # the plain net diverges at the largest scales
-                history = Trainer(net, SGD(lr=0.01), x, t, epochs=20, batch_size=100, evaluate=True,
-                                  rng=np.random.default_rng(1), on_divergence="ignore").train()
-            final.append(history["train_acc"][-1])
-        wins += final[0] > final[1]
+    trained = _train(classic.batch_norm_test())
+    final = [r.history["train_acc"][-1] for r in trained]
+    wins = sum(with_bn > plain for with_bn, plain in zip(final[0::2], final[1::2]))
     return f"BatchNorm ends higher at {wins} of 16 scales"
 
 
-def _overfit(network, epochs):
-    x_train, t_train, x_test, t_test = mnist()
-    history = Trainer(network, SGD(lr=0.01), x_train[:300], t_train[:300], test=(x_test, t_test), epochs=epochs,
-                      batch_size=100, rng=np.random.default_rng(1)).train()
-    train_acc, test_acc = history["train_acc"][-1], history["test_acc"][-1]
-    return f"{len(history['test_acc'])} evaluations; train {train_acc:.3f}, test {test_acc:.3f}"
+def _overfit(runs):
+    (result,) = _train(runs)
+    train_acc, test_acc = result.history["train_acc"][-1], result.history["test_acc"][-1]
+    return f"{len(result.history['test_acc'])} evaluations; train {train_acc:.3f}, test {test_acc:.3f}"
 
 
 def overfit_weight_decay():
     """300 samples, 784-100x6-10, SGD lr 0.01, batch 100, 201 evaluations, weight decay 0.1 (float32)."""
-    net = MultiLayerNet(784, [100] * 6, 10, weight_decay_lambda=0.1, rng=np.random.default_rng(0), dtype=np.float32)
-    return _overfit(net, epochs=200)
+    return _overfit(classic.overfit_weight_decay(evaluate_every=1))
 
 
 def overfit_dropout():
@@ -99,21 +72,16 @@ def overfit_dropout():
 
     The original's convention, scaling at inference, as in chapter 4.
     """
-    net = MultiLayerNetExtend(784, [100] * 6, 10, use_dropout=True, dropout_ratio=0.2, dropout_inverted=False,
-                              rng=np.random.default_rng(0), dtype=np.float32)
-    return _overfit(net, epochs=300)
+    return _overfit(classic.overfit_dropout())
 
 
 def hyperparameter_optimization():
     """500 samples (20 % validation), 784-100x6-10, SGD, 50 epochs, 100 random trials on every core (float32)."""
-    from common.experiments.data import train_validation_split
-    from common.experiments.search import ORIGINAL_SPACE, SearchProblem, random_trials, run_search, sort_results
+    from common.experiments.search import ORIGINAL_SPACE, original_problem, random_trials, run_search, sort_results
 
-    x_train, t_train, _, _ = mnist()
-    (x, t), (x_val, t_val) = train_validation_split(x_train[:500], t_train[:500], validation_ratio=0.2,
-                                                    rng=np.random.default_rng(0))
-    problem = SearchProblem(x, t, x_val, t_val, epochs=50, batch_size=100, dtype=np.float32)
-    best = sort_results(run_search(random_trials(100, ORIGINAL_SPACE, seed=0), problem))[0]
+    x_train, t_train, _, _ = classic.mnist_data()
+    problem = original_problem(x_train, t_train, seed=0)
+    best = sort_results(run_search(random_trials(100, ORIGINAL_SPACE, seed=0), problem, progress=False))[0]
     return (f"best validation accuracy {best['val_acc']:.2f} at lr {best['lr']:.1e}, "
             f"weight decay {best['weight_decay']:.1e}")
 

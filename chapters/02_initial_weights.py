@@ -39,7 +39,8 @@ import numpy as np
 
 from common.display.plot import FIGSIZE, color, save_figure, small_multiples, smooth_curve
 from common.display.report import approx
-from common.experiments.trainer import Trainer
+from common.experiments.classic import INITIALIZATIONS, train_run, weight_init_compare
+from common.experiments.parallel import run_parallel
 from common.initialization import init_std
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
@@ -511,15 +512,11 @@ assert max(grad_W["ReLU, std 0.01"]) < 1e-5 * min(grad_W["ReLU, He"]), grad_W
 
 # %%
 # NBVAL_TOLERANCE abs=0.03
-INITS = {"std=0.01": 0.01, "Xavier": "xavier", "LeCun": "lecun", "He": "he"}
-losses = {}
-for name, weight_init_std in INITS.items():
-    rng = np.random.default_rng(0)
-    net = MultiLayerNet(784, [100] * 4, 10, activation="relu", weight_init_std=weight_init_std,
-                        rng=rng, dtype=np.float32)
-    trainer = Trainer(net, SGD(lr=0.01), x_train, t_train, iterations=2000, batch_size=128,
-                      sampling="replacement", rng=rng)
-    losses[name] = trainer.train()["train_loss"]
+print(INITIALIZATIONS)      # the runs are data in common/experiments/classic.py, shared with the benchmarks
+runs = weight_init_compare(initializations=list(INITIALIZATIONS), seeds=[0])
+print(runs[0].network, runs[0].optimizer, runs[0].trainer)
+trained = run_parallel(train_run, runs, shared=(x_train, t_train, None, None), description="initializations")
+losses = {result.run.label: result.history["train_loss"] for result in trained}
 
 final = {name: float(smooth_curve(curve)[-1]) for name, curve in losses.items()}
 print("final smoothed training loss:", {name: approx(v, 2) for name, v in final.items()})

@@ -44,6 +44,8 @@ import numpy as np
 
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
 from common.display.report import approx
+from common.experiments.classic import batch_norm_test, train_run
+from common.experiments.parallel import run_parallel
 from common.experiments.trainer import Trainer
 from common.gradient import gradient_check, layer_gradient_check, numerical_gradient, relative_error
 from common.layers import BatchNormalization
@@ -566,27 +568,17 @@ scales = np.logspace(0, -4, 16)
 EPOCHS = 20
 
 
-def train_accuracy_curve(use_batchnorm, scale, seed, eps=None):
-    """Train 784-100x5-10 (ReLU, SGD lr 0.01, batch 100) on the 1000 images; accuracy on them per epoch."""
-    net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=scale, use_batchnorm=use_batchnorm,
-                              rng=np.random.default_rng(seed), dtype=np.float32)
-    if eps is not None:
-        for layer in net.layers.values():
-            if isinstance(layer, BatchNormalization):
-                layer.eps = eps
-    history = Trainer(net, SGD(lr=0.01), x_small, t_small, epochs=EPOCHS, batch_size=100, evaluate=True,
-                      rng=np.random.default_rng(1000 + seed), on_divergence="ignore").train()
-    return history["train_acc"], history["train_loss"][-1]
-
-
+# 32 runs as data (common/experiments/classic.py, shared with the benchmarks): at scale k, initial
+# weights from seed k and mini-batches from seed 1000 + k, with and without BatchNorm.
+runs = batch_norm_test(scales=scales, epochs=EPOCHS)
+print(runs[0].network, runs[0].trainer, "on the first", runs[0].n_train, "images")
+# The plain network overflows at the largest scales (its loss becomes NaN): a result, not noise,
+# so the runs record divergence without a warning. The 32 trainings run side by side.
+trained = run_parallel(train_run, runs, shared=(x_train, t_train, None, None), description="runs")
 curves, last_losses = {"Batch Normalization": [], "Normal (without BatchNorm)": []}, {}
-# The plain network overflows at the largest scales (its loss becomes NaN); that is a result, not noise.
-with np.errstate(over="ignore", invalid="ignore"):
-    for k, scale in enumerate(scales):
-        for name, use_batchnorm in (("Batch Normalization", True), ("Normal (without BatchNorm)", False)):
-            curve, last_loss = train_accuracy_curve(use_batchnorm, scale, seed=k)
-            curves[name].append(curve)
-            last_losses[name, k] = last_loss
+for index, result in enumerate(trained):
+    curves[result.run.label].append(result.history["train_acc"])
+    last_losses[result.run.label, index // 2] = result.history["train_loss"][-1]
 curves = {name: np.array(c) for name, c in curves.items()}     # shape (16 scales, 21 evaluations)
 final = {name: c[:, -1] for name, c in curves.items()}
 print("final train accuracy (w from 1 down to 1e-4):")
@@ -707,7 +699,8 @@ net.predict(x_small, train=True)
 x_hat_std = {i: float(net.layers[f"BatchNorm{i}"].x_hat.std(axis=0).mean()) for i in range(1, 6)}
 layer1_var = float(net.layers["Affine1"].forward(x_small).var(axis=0).mean())
 
-curve_small_eps, _ = train_accuracy_curve(True, 1e-4, seed=15, eps=1e-8)
+small_eps_run = batch_norm_test(scales=[1e-4], seeds=[(15, 1015)], epochs=EPOCHS, batchnorm_eps=1e-8)[0]
+curve_small_eps = train_run(small_eps_run, (x_train, t_train, None, None)).history["train_acc"]
 assert layer1_var < 0.1 * 1e-5                        # layer 1's pre-activation variance is far below eps
 assert x_hat_std[1] < 0.5                                            # so x_hat is not normalized (std 1)...
 assert all(x_hat_std[i + 1] < 0.5 * x_hat_std[i] for i in range(1, 5))  # ...and the signal shrinks in every layer

@@ -42,7 +42,8 @@ import numpy as np
 
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure
 from common.display.report import approx
-from common.experiments.trainer import Trainer
+from common.experiments.classic import build_network, overfit_dropout, overfit_weight_decay, train_run
+from common.experiments.parallel import run_parallel
 from common.functions import softmax
 from common.layers import Dropout
 from common.networks import MultiLayerNet, MultiLayerNetExtend
@@ -87,12 +88,22 @@ x_small, t_small = x_train[:300], t_train[:300]
 HIDDEN = [100] * 6
 
 
-def train(network, epochs=200, evaluate_every=1):
-    """Train on the 300 images with SGD(0.01), batch 100; return the history."""
-    trainer = Trainer(network, SGD(lr=0.01), x_small, t_small, test=(x_test, t_test),
-                      epochs=epochs, batch_size=100, evaluate_every=evaluate_every,
-                      rng=np.random.default_rng(SEED_BATCHES))
-    return trainer.train()
+MNIST = (x_train, t_train, x_test, t_test)
+SEEDS = [(SEED_INIT, SEED_BATCHES)]
+
+
+# The runs are data, in common/experiments/classic.py (shared with the benchmarks).
+def decay_run(weight_decay_lambda, evaluate_every=1):
+    """The 300-image run with the L2 penalty lambda; accuracies every `evaluate_every` epochs."""
+    return overfit_weight_decay(lambdas=[weight_decay_lambda], evaluate_every=evaluate_every, seeds=SEEDS)[0]
+
+
+def dropout_run(inverted, evaluate_every=1):
+    """The 300-image run with dropout 0.2 after every hidden layer, 300 epochs."""
+    return overfit_dropout(inverted=[inverted], evaluate_every=evaluate_every, seeds=SEEDS)[0]
+
+
+print(decay_run(0.0))
 
 
 def final(history):
@@ -111,9 +122,7 @@ def gap(history):
 
 # %%
 # NBVAL_TOLERANCE abs=0.03
-net_plain = MultiLayerNet(784, HIDDEN, 10, activation="relu", weight_init_std="he",
-                          rng=np.random.default_rng(SEED_INIT), dtype=np.float32)
-history_plain = train(net_plain)
+_, history_plain, net_plain = train_run(decay_run(0.0), MNIST)
 print("without regularization:", final(history_plain))
 
 # %%
@@ -166,9 +175,7 @@ print("gap without regularization:", approx(gap(history_plain), 3))
 
 # %%
 def make_decay_net(weight_decay_lambda):
-    return MultiLayerNet(784, HIDDEN, 10, activation="relu", weight_init_std="he",
-                         weight_decay_lambda=weight_decay_lambda,
-                         rng=np.random.default_rng(SEED_INIT), dtype=np.float32)
+    return build_network(decay_run(weight_decay_lambda))
 
 
 def squared_weight_norm(network):
@@ -195,8 +202,7 @@ print({"penalty at initialization": round(penalty, 2), "loss difference": round(
 
 # %%
 # NBVAL_TOLERANCE abs=0.03
-net_decay = make_decay_net(0.1)
-history_decay = train(net_decay, evaluate_every=2)
+_, history_decay, net_decay = train_run(decay_run(0.1, evaluate_every=2), MNIST)
 print("weight decay λ = 0.1:", final(history_decay))
 
 # %%
@@ -242,10 +248,9 @@ print({"gap without": approx(gap(history_plain), 3), "gap with λ=0.1": approx(g
 # NBVAL_TOLERANCE abs=0.03 rel=0.03
 lambdas = [0.0, 0.03, 0.1, 0.2, 0.3]
 runs = {0.0: (net_plain, history_plain), 0.1: (net_decay, history_decay)}
-for lam in lambdas:
-    if lam not in runs:
-        network = make_decay_net(lam)
-        runs[lam] = (network, train(network, evaluate_every=200))
+new_runs = [decay_run(lam, evaluate_every=200) for lam in lambdas if lam not in runs]
+for result in run_parallel(train_run, new_runs, shared=MNIST, description="λ"):   # side by side
+    runs[result.run.network["weight_decay_lambda"]] = (result.network, result.history)
 
 table = {lam: {**final(history), "sum ||W||^2": approx(squared_weight_norm(network), 1)}
          for lam, (network, history) in runs.items()}
@@ -576,9 +581,7 @@ print({k: round(v, 4) for k, v in expectation_error.items()}, "both below", TOLE
 
 # %%
 def make_dropout_net(inverted):
-    return MultiLayerNetExtend(784, HIDDEN, 10, activation="relu", weight_init_std="he",
-                               use_dropout=True, dropout_ratio=0.2, dropout_inverted=inverted,
-                               rng=np.random.default_rng(SEED_INIT), dtype=np.float32)
+    return build_network(dropout_run(inverted))
 
 
 batch_x, batch_t = x_small[:100], t_small[:100]
@@ -613,10 +616,9 @@ print({"score ratio (original / inverted)": round(score_ratio, 4), "0.8^6": roun
 
 # %%
 # NBVAL_TOLERANCE abs=0.03
-net_dropout = make_dropout_net(inverted=False)
-history_dropout = train(net_dropout, epochs=300)
-net_inverted = make_dropout_net(inverted=True)
-history_inverted = train(net_inverted, epochs=300, evaluate_every=25)
+dropout_runs = [dropout_run(inverted=False), dropout_run(inverted=True, evaluate_every=25)]
+(_, history_dropout, net_dropout), (_, history_inverted, net_inverted) = run_parallel(
+    train_run, dropout_runs, shared=MNIST, description="dropout")
 print("dropout 0.2, original scaling:", final(history_dropout))
 print("dropout 0.2, inverted:        ", final(history_inverted))
 

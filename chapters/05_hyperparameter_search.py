@@ -47,15 +47,14 @@ from matplotlib.patches import Rectangle
 
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
 from common.display.report import approx
-from common.experiments.data import train_validation_split
 from common.experiments.search import (
     ORIGINAL_SPACE,
-    SearchProblem,
     format_table,
     grid_trials,
     log_grid,
     log_uniform,
     narrow_space,
+    original_problem,
     random_trials,
     run_search,
     run_trial,
@@ -95,8 +94,9 @@ SEED = 0
 
 # %%
 N_SAMPLES = 500            # as in the original: a small training set, so that overfitting is visible
-(x_train, t_train), (x_val, t_val) = train_validation_split(
-    x_all[:N_SAMPLES], t_all[:N_SAMPLES], validation_ratio=0.2, rng=np.random.default_rng(SEED))
+# The whole search problem, as the benchmarks run it too (common/experiments/search.py):
+problem = original_problem(x_all, t_all, n_samples=N_SAMPLES, validation_ratio=0.2, seed=SEED)
+x_train, t_train, x_val, t_val = problem.x_train, problem.t_train, problem.x_val, problem.t_val
 assert len(np.unique(t_train)) == len(np.unique(t_val)) == 10   # every digit is in both sets
 print("training:", x_train.shape, " validation:", x_val.shape, " test (kept aside):", x_test.shape)
 
@@ -126,8 +126,8 @@ print("training:", x_train.shape, " validation:", x_val.shape, " test (kept asid
 # of 100, far above float32 rounding.
 
 # %%
-problem = SearchProblem(x_train, t_train, x_val, t_val, hidden_size_list=(100,) * 6,
-                        epochs=50, batch_size=100, dtype=np.float32)
+print(problem.hidden_size_list, problem.activation, problem.weight_init_std, problem.epochs, problem.batch_size,
+      np.dtype(problem.dtype))
 print(ORIGINAL_SPACE)
 
 # %% [markdown]
@@ -146,25 +146,26 @@ print(inspect.getsource(run_trial))
 # one per core. Threads would help little: numpy lets go of Python's global
 # lock during a matrix product, but our products are small, and the Python
 # code between them runs one thread at a time. We use **processes** from the
-# standard library, a `concurrent.futures.ProcessPoolExecutor`:
+# standard library, a `concurrent.futures.ProcessPoolExecutor`, through the
+# book's `run_parallel(function, tasks, shared=...)`
+# (`common/experiments/parallel.py`), which every chapter uses for its
+# independent runs. A search is one call:
 #
 # ```python
-# with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(problem,)) as pool:
-#     results = list(pool.map(run_trial, trials))
+# results = run_parallel(run_trial, trials, shared=problem)   # = run_search(trials, problem)
 # ```
 #
-# Four details make this fast and reproducible (see `run_search` in
-# `common/experiments/search.py`):
+# Four details make this fast and reproducible:
 #
 # 1. **One worker per core** (`os.cpu_count()`, or fewer if this process
 #    may use only some of the cores; at most one per trial), and each worker
 #    uses a single BLAS thread. Two workers with two BLAS threads each would
 #    fight over two cores.
 # 2. **The data travel once per worker**: the pool's *initializer* stores
-#    the problem (data included) in each worker when it starts; a trial then
-#    travels as a seed and a few numbers, not as 1.5 MB of images.
-# 3. **Importable functions**: `run_trial` and `init_worker` live in a
-#    module, not in this notebook. On macOS and Windows a new process does not
+#    the shared problem (data included) in each worker when it starts; a
+#    trial then travels as a seed and a few numbers, not as 1.5 MB of images.
+# 3. **Importable functions**: `run_trial` lives in a module, not in this
+#    notebook. On macOS and Windows a new process does not
 #    inherit the notebook's memory (the 'spawn' start method): it imports the
 #    function by name, and a function defined in a notebook has no module to
 #    be imported from.

@@ -16,6 +16,9 @@ Every layer follows one protocol, written out in :class:`Layer`:
   running statistics).
 
 Shapes: N is the batch size, D the input width, M the output width.
+A forward pass computes its output from its arguments alone (what it keeps
+for ``backward`` is written, never read back), so inference-mode forward
+passes may run on several threads at once.
 """
 
 import numpy as np
@@ -105,8 +108,9 @@ class Sigmoid(Layer):
         self.out = None
 
     def forward(self, x, train=True):
-        self.out = sigmoid(x)
-        return self.out
+        out = sigmoid(x)
+        self.out = out
+        return out
 
     def backward(self, dout):
         return dout * self.out * (1.0 - self.out)
@@ -119,8 +123,9 @@ class Tanh(Layer):
         self.out = None
 
     def forward(self, x, train=True):
-        self.out = np.tanh(x)
-        return self.out
+        out = np.tanh(x)
+        self.out = out
+        return out
 
     def backward(self, dout):
         return dout * (1.0 - self.out * self.out)
@@ -197,7 +202,6 @@ class BatchNormalization(Layer):
     def forward(self, x, train=True):
         if x.ndim != 2:
             raise ValueError(f"BatchNormalization expects 2-D input (N, D), got shape {x.shape}")
-        self.train = train
         if train:
             mu = x.mean(axis=0)
             xc = x - mu
@@ -206,13 +210,14 @@ class BatchNormalization(Layer):
             self.running_mean += (1.0 - self.momentum) * mu
             self.running_var *= self.momentum
             self.running_var += (1.0 - self.momentum) * var
-            self.inv_std = 1.0 / np.sqrt(var + self.eps)
-            self.x_hat = xc * self.inv_std
+            inv_std = 1.0 / np.sqrt(var + self.eps)
+            x_hat = xc * inv_std
         else:
             std = np.sqrt(self.running_var + self.eps)
-            self.inv_std = 1.0 / std
-            self.x_hat = (x - self.running_mean) / std
-        return self.gamma * self.x_hat + self.beta
+            inv_std = 1.0 / std
+            x_hat = (x - self.running_mean) / std
+        self.train, self.inv_std, self.x_hat = train, inv_std, x_hat
+        return self.gamma * x_hat + self.beta
 
     def backward(self, dout):
         """Compact form after training: dx = inv_std / N * (N dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""

@@ -50,7 +50,8 @@ class MultiLayerNet:
                     weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype)
 
     def _build(self, input_size, hidden_size_list, output_size, *, activation, weight_init_std,
-               weight_decay_lambda, rng, dtype, use_batchnorm=False, dropout_ratio=None, dropout_inverted=True):
+               weight_decay_lambda, rng, dtype, use_batchnorm=False, batchnorm_eps=1e-5, dropout_ratio=None,
+               dropout_inverted=True):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; use one of {sorted(ACTIVATIONS)}")
         self.dtype = np.dtype(dtype)
@@ -80,7 +81,8 @@ class MultiLayerNet:
                 break
             if use_batchnorm:
                 self.layers[f"BatchNorm{i}"] = BatchNormalization(np.ones(sizes[i], dtype=self.dtype),
-                                                                  np.zeros(sizes[i], dtype=self.dtype))
+                                                                  np.zeros(sizes[i], dtype=self.dtype),
+                                                                  eps=batchnorm_eps)
             self.layers[f"Activation{i}"] = ACTIVATIONS[activation]()
             if dropout_ratio is not None:
                 self.layers[f"Dropout{i}"] = Dropout(dropout_ratio, inverted=dropout_inverted, rng=rng)
@@ -177,6 +179,7 @@ class MultiLayerNetExtend(MultiLayerNet):
     Those Affine layers have no bias: BatchNorm subtracts the batch mean, so a
     bias there cancels out (its gradient is exactly zero) and beta takes its
     role. The parameters are then W1, gamma1, beta1, ..., WL, bL.
+    batchnorm_eps: the eps of every BatchNorm layer (1e-5; chapter 3 shows what it does).
     use_dropout, dropout_ratio: Dropout after every hidden activation.
     dropout_inverted: True (scale while training) or False (the original
     book's scaling at inference); see :class:`common.layers.Dropout`.
@@ -185,11 +188,12 @@ class MultiLayerNetExtend(MultiLayerNet):
 
     def __init__(self, input_size, hidden_size_list, output_size, *, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False, dropout_ratio=0.5,
-                 use_batchnorm=False, dropout_inverted=True, rng=None, dtype=np.float64):
+                 use_batchnorm=False, batchnorm_eps=1e-5, dropout_inverted=True, rng=None, dtype=np.float64):
         self.use_batchnorm = use_batchnorm
         self.use_dropout = use_dropout
         self.dropout_ratio = dropout_ratio
         self._build(input_size, hidden_size_list, output_size, activation=activation,
                     weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype,
-                    use_batchnorm=use_batchnorm, dropout_ratio=dropout_ratio if use_dropout else None,
+                    use_batchnorm=use_batchnorm, batchnorm_eps=batchnorm_eps,
+                    dropout_ratio=dropout_ratio if use_dropout else None,
                     dropout_inverted=dropout_inverted)

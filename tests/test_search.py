@@ -90,18 +90,17 @@ def test_a_diverging_trial_gives_a_poor_accuracy_not_a_warning(tiny_problem):
     assert result["val_acc"] < 0.6
 
 
-def test_run_trial_needs_a_problem_and_both_hyperparameters(tiny_problem):
-    trial = random_trials(1, SPACE)[0]
-    saved = search._problem
-    try:
-        search._problem = None
-        with pytest.raises(RuntimeError, match="init_worker"):
-            run_trial(trial)
-        search.init_worker(tiny_problem())
-        with pytest.raises(ValueError, match="expected"):
-            run_trial(Trial(0, np.random.SeedSequence(0), fixed={"lr": 0.1}))
-    finally:
-        search._problem = saved
+def test_run_trial_needs_both_hyperparameters(tiny_problem):
+    with pytest.raises(ValueError, match="expected"):
+        run_trial(Trial(0, np.random.SeedSequence(0), fixed={"lr": 0.1}), tiny_problem())
+
+
+def test_original_problem_is_chapter_5s(blobs):
+    x, t = blobs(n=600, features=784, classes=10, seed=1)
+    problem = search.original_problem(x, t, seed=0)
+    assert (len(problem.x_train), len(problem.x_val)) == (400, 100)
+    assert (problem.hidden_size_list, problem.epochs, problem.batch_size) == ((100,) * 6, 50, 100)
+    assert np.dtype(problem.dtype) == np.float32
 
 
 def test_log_uniform_spreads_samples_evenly_over_decades():

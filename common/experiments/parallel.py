@@ -3,8 +3,12 @@
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
+
+import numpy as np
+
+from common.networks import INFERENCE_CHUNK
 
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -104,3 +108,36 @@ def run_parallel(function, tasks, shared=None, workers=None, start_method=None, 
     finally:
         if bar is not None:
             bar.close()
+
+
+_thread_pools = {}
+
+
+def _thread_pool(threads):
+    if threads not in _thread_pools:
+        _thread_pools[threads] = ThreadPoolExecutor(max_workers=threads)
+    return _thread_pools[threads]
+
+
+def evaluation_threads():
+    """Threads for one evaluation: every core in the main process, one inside a worker of run_parallel."""
+    return 1 if _worker else available_cores()
+
+
+def threaded_accuracy(network, x, t):
+    """``network.accuracy(x, t)`` with the chunks of INFERENCE_CHUNK rows scored on parallel threads.
+
+    numpy releases the GIL inside matrix products, so each core scores its own
+    chunk; the chunks and the sum are those of ``accuracy``, so the result is
+    identical. ``t``: class indices (N,). Inside a worker process one thread is used.
+    """
+    threads = evaluation_threads()
+    if threads == 1 or len(x) <= INFERENCE_CHUNK:
+        return network.accuracy(x, t)
+    starts = range(0, len(x), INFERENCE_CHUNK)
+
+    def correct(i):
+        scores = network.predict(x[i:i + INFERENCE_CHUNK])
+        return int(np.count_nonzero(scores.argmax(axis=1) == t[i:i + INFERENCE_CHUNK]))
+
+    return sum(_thread_pool(threads).map(correct, starts)) / len(x)

@@ -11,23 +11,22 @@ mini-batch order. A trial's result therefore does not depend on which process
 runs it, or when: a parallel search returns exactly the table of a sequential
 one.
 
-The functions that a worker process runs (:func:`init_worker`,
-:func:`run_trial`) live here, in an importable module, and not in a notebook:
-with the 'spawn' start method (the default on macOS and Windows) and
-'forkserver' (Linux, from Python 3.14) a worker finds them by importing this
-module. The data travel to each worker once, through the pool's initializer,
-not once per trial.
+The function that a worker process runs, :func:`run_trial`, lives here, in
+an importable module, and not in a notebook: with the 'spawn' start method
+(the default on macOS and Windows) and 'forkserver' (Linux, from Python 3.14)
+a worker finds it by importing this module. The problem, data included,
+travels to each worker once, when it starts, not once per trial
+(:func:`common.experiments.parallel.run_parallel`).
 """
 
 import itertools
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from common.display.report import approx
-from common.experiments.parallel import available_cores, single_threaded_blas
+from common.experiments.data import train_validation_split
+from common.experiments.parallel import run_parallel
 from common.experiments.trainer import Trainer
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
@@ -120,27 +119,15 @@ class SearchProblem:
     dtype: type = np.float64
 
 
-# The problem of this worker process, set once by init_worker.
-_problem = None
-
-
-def init_worker(problem):
-    """Pool initializer: keep ``problem`` (data included) in this process for all its trials."""
-    global _problem
-    _problem = problem
-
-
-def run_trial(trial):
-    """Train one network for ``trial`` on the worker's problem; return a dict of results.
+def run_trial(trial, problem):
+    """Train one network for ``trial`` on ``problem``; return a dict of results.
 
     Keys: 'trial', 'lr', 'weight_decay', 'val_acc' and 'train_acc' (after the
     last epoch), 'val_curve' and 'train_curve' (before training and after
     each epoch). A learning rate so large that the loss overflows gives a
     poor accuracy, not a warning.
     """
-    p = _problem
-    if p is None:
-        raise RuntimeError("no problem in this process: call init_worker(problem) first")
+    p = problem
     rng = np.random.default_rng(trial.seed)  # the only source of randomness of this trial
     settings = dict(trial.fixed)
     for name, (low, high) in trial.space.items():
@@ -159,29 +146,17 @@ def run_trial(trial):
             "val_curve": history["validation_acc"], "train_curve": history["train_acc"]}
 
 
-def run_search(trials, problem, workers=None, start_method=None):
+def run_search(trials, problem, workers=None, start_method=None, progress=None):
     """Run ``trials`` on ``problem``; return their results in trial order.
 
-    workers: number of processes, by default one per available core, at most
-    one per trial. ``workers=1`` runs the same functions one after the other
-    in this process (the sequential reference). start_method: 'fork',
-    'spawn', 'forkserver' or None for the platform's default.
+    The trials run side by side with :func:`common.experiments.parallel.run_parallel`:
+    workers: number of processes, by default one per available core;
+    ``workers=1`` runs them one after the other in this process (the
+    sequential reference). start_method: 'fork', 'spawn', 'forkserver' or
+    None for the platform's default. progress: a progress bar (see run_parallel).
     """
-    trials = list(trials)
-    if workers is None:
-        workers = available_cores()
-    workers = max(1, min(workers, len(trials)))
-    if workers == 1:
-        global _problem
-        saved, _problem = _problem, problem
-        try:
-            return [run_trial(trial) for trial in trials]
-        finally:
-            _problem = saved
-    context = multiprocessing.get_context(start_method)
-    with single_threaded_blas(), ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
-                                                      initargs=(problem,)) as pool:
-        return list(pool.map(run_trial, trials))
+    return run_parallel(run_trial, trials, shared=problem, workers=workers, start_method=start_method,
+                        progress=progress, description="trials")
 
 
 def sort_results(results):
@@ -220,3 +195,13 @@ def narrow_space(results, names=HYPERPARAMETERS, top=10, margin=0.25):
         exponents = np.log10([r[name] for r in best])
         space[name] = (float(10.0 ** (exponents.min() - margin)), float(10.0 ** (exponents.max() + margin)))
     return space
+
+
+def original_problem(x, t, n_samples=500, validation_ratio=0.2, seed=0):
+    """Chapter 5's search problem, the original book's: the first ``n_samples`` images, shuffled with
+    ``seed`` and split into training and validation data; 6 hidden layers of 100 ReLU units (He),
+    50 epochs of mini-batches of 100, float32."""
+    (x_train, t_train), (x_val, t_val) = train_validation_split(x[:n_samples], t[:n_samples], validation_ratio,
+                                                                rng=np.random.default_rng(seed))
+    return SearchProblem(x_train, t_train, x_val, t_val, hidden_size_list=(100,) * 6, epochs=50, batch_size=100,
+                         dtype=np.float32)

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from common.experiments.parallel import threaded_accuracy
 from common.functions import label_indices
 from common.random import as_generator
 
@@ -108,9 +109,9 @@ class Trainer:
                     yield order[start:start + self.batch_size]
 
     def _evaluate(self, history, epoch):
-        history["train_acc"].append(self.network.accuracy(self.x_train, self.t_train))
+        history["train_acc"].append(threaded_accuracy(self.network, self.x_train, self.t_train))
         for name, (x, t) in self.held_out.items():
-            history[f"{name}_acc"].append(self.network.accuracy(x, t))
+            history[f"{name}_acc"].append(threaded_accuracy(self.network, x, t))
         history["epochs"].append(epoch)
 
     def train(self):

@@ -1,0 +1,97 @@
+"""run_parallel: the same results in the same order for any number of workers; the classic runs."""
+
+import multiprocessing
+import os
+
+import numpy as np
+import pytest
+
+from common.experiments import classic
+from common.experiments.parallel import run_parallel
+
+
+def noisy_sum(task, shared):
+    """A task that draws random numbers from its own seed and reads the shared array."""
+    index, seed = task
+    return index, float(shared[index] + np.random.default_rng(seed).standard_normal())
+
+
+def blas_threads(task, shared):
+    return os.environ.get("OPENBLAS_NUM_THREADS")
+
+
+START_METHODS = [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()]
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_results_are_identical_and_in_order_for_one_and_two_workers(start_method):
+    tasks = [(i, 100 + i) for i in range(9)]
+    shared = np.arange(9.0) * 10
+    one = run_parallel(noisy_sum, tasks, shared=shared, workers=1, progress=False)
+    two = run_parallel(noisy_sum, tasks, shared=shared, workers=2, start_method=start_method, progress=False)
+    assert one == two
+    assert [index for index, _ in two] == list(range(9))
+
+
+def test_workers_use_one_blas_thread():
+    if "spawn" not in multiprocessing.get_all_start_methods():
+        pytest.skip("spawn is not available here")
+    assert run_parallel(blas_threads, range(2), workers=2, start_method="spawn", progress=False) == ["1", "1"]
+
+
+def test_no_tasks_no_work():
+    assert run_parallel(noisy_sum, [], shared=None, progress=False) == []
+
+
+def test_a_progress_bar_can_be_switched_off_by_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("BOOK_PROGRESS", "0")
+    run_parallel(noisy_sum, [(0, 1)], shared=np.zeros(1), workers=1)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("BOOK_PROGRESS", "1")
+    run_parallel(noisy_sum, [(0, 1)], shared=np.zeros(1), workers=1, description="tasks")
+    assert "tasks" in capsys.readouterr().err
+
+
+def tiny_runs():
+    """Two classic runs, cut down to a few iterations on 784-wide synthetic data."""
+    runs = classic.optimizer_compare_mnist(optimizers=("SGD", "Adam"), seeds=[(0, 1), (2, 3)])
+    return [classic.Run(r.label, network={**r.network, "hidden_size_list": [8]}, optimizer=r.optimizer,
+                        trainer={**r.trainer, "iterations": 5, "batch_size": 16}, final_test=True,
+                        init_seed=r.init_seed, batch_seed=r.batch_seed) for r in runs]
+
+
+def test_classic_runs_are_identical_for_one_and_two_workers(blobs):
+    x, t = blobs(n=120, features=784, classes=10, seed=4)
+    data = (x[:80], t[:80], x[80:], t[80:])
+    one = run_parallel(classic.train_run, tiny_runs(), shared=data, workers=1, progress=False)
+    two = run_parallel(classic.train_run, tiny_runs(), shared=data, workers=2, progress=False)
+    assert [r.run for r in one] == [r.run for r in two] == tiny_runs()
+    for a, b in zip(one, two):
+        assert a.history == b.history
+        for key in a.network.params:
+            np.testing.assert_array_equal(a.network.params[key], b.network.params[key])
+    assert one[0].history != one[2].history          # another seed, another run
+
+
+def test_the_classic_definitions_keep_the_original_settings():
+    sgd = classic.optimizer_compare_mnist()[0]
+    assert (sgd.label, sgd.optimizer, sgd.trainer["iterations"], sgd.trainer["batch_size"]) == \
+        ("SGD", ("SGD", {"lr": 0.01}), 2000, 128)
+    assert [r.label for r in classic.optimizer_compare_mnist()] == ["SGD", "Momentum", "AdaGrad", "Adam"]
+    bn = classic.batch_norm_test()
+    assert len(bn) == 32 and bn[0].network["use_batchnorm"] and not bn[1].network["use_batchnorm"]
+    assert (bn[5].init_seed, bn[5].batch_seed, bn[5].n_train) == (2, 1002, 1000)
+    decay, = classic.overfit_weight_decay()
+    assert decay.network["weight_decay_lambda"] == 0.1 and decay.n_train == 300 and decay.trainer["epochs"] == 200
+    dropout, = classic.overfit_dropout()
+    assert dropout.network["dropout_ratio"] == 0.2 and not dropout.network["dropout_inverted"]
+    assert dropout.trainer["epochs"] == 300
+
+
+def test_threaded_accuracy_equals_the_sequential_one(blobs):
+    from common.experiments.parallel import threaded_accuracy
+    from common.networks import INFERENCE_CHUNK, MultiLayerNetExtend
+
+    x, t = blobs(n=3 * INFERENCE_CHUNK + 17, features=20, classes=4, seed=2)
+    net = MultiLayerNetExtend(20, [16], 4, use_batchnorm=True, use_dropout=True, rng=np.random.default_rng(0))
+    assert threaded_accuracy(net, x, t) == net.accuracy(x, t)
