@@ -152,7 +152,7 @@ for name in ("all zero", "all 0.01"):
 # | rule | $\sigma$ | keeps constant | suits |
 # |---|---|---|---|
 # | LeCun (LeCun et al. 1998) | $\sqrt{1/n_\text{in}}$ | forward variance, when $f(z)\approx z$ near 0 | tanh (and SELU) |
-# | Xavier / Glorot (Glorot & Bengio 2010) | $\sqrt{2/(n_\text{in}+n_\text{out})}$ | a compromise between the forward ($1/n_\text{in}$) and the backward ($1/n_\text{out}$) variance | tanh, sigmoid, linear |
+# | Xavier / Glorot (Glorot & Bengio 2010) | $\sqrt{2/(n_\text{in}+n_\text{out})}$ (normal form; the paper draws uniform) | a compromise between the forward ($1/n_\text{in}$) and the backward ($1/n_\text{out}$) variance | tanh, sigmoid, linear |
 # | He (He et al. 2015) | $\sqrt{2/n_\text{in}}$ | forward second moment through a ReLU | ReLU and its variants |
 #
 # Where they come from:
@@ -166,8 +166,13 @@ for name in ("all zero", "all 0.01"):
 #   L/\partial a) = n_\text{out}\sigma^2 \operatorname{Var}(\partial
 #   L/\partial z)$, kept constant by $\sigma^2 = 1/n_\text{out}$. Glorot and
 #   Bengio take the harmonic compromise $\sigma^2 = 2/(n_\text{in} +
-#   n_\text{out})$. (They also give a uniform version, $U(\pm\sqrt{6/(n_\text{in}
-#   + n_\text{out})})$, with the same variance.)
+#   n_\text{out})$, and they draw the weights from a *uniform* distribution,
+#   $U\big(-\sqrt6/\sqrt{n_\text{in}+n_\text{out}},\,
+#   +\sqrt6/\sqrt{n_\text{in}+n_\text{out}}\big)$: a uniform $U(-a, a)$
+#   has variance $a^2/3$, here exactly $2/(n_\text{in}+n_\text{out})$. The
+#   *normal* form with std $\sqrt{2/(n_\text{in}+n_\text{out})}$, which the
+#   table lists and this book uses, is a later library convention with the
+#   same variance (PyTorch's `xavier_normal_`, for example).
 # - **He.** A ReLU zeroes the negative half of a symmetric $z$, so
 #   $\mathbb{E}[\operatorname{relu}(z)^2] = \tfrac12\operatorname{Var}(z)$. To
 #   make up for the lost half, $n\sigma^2 = 2$.
@@ -175,8 +180,8 @@ for name in ("all zero", "all 0.01"):
 # **A note on names.** The original book calls $\sqrt{1/n}$ "the Xavier
 # initial value". For a layer with as many inputs as outputs Glorot's rule is
 # exactly that, but in general $\sqrt{1/n_\text{in}}$ is LeCun's rule. In this
-# book's library `weight_init_std="xavier"` (alias `"sigmoid"`) is Glorot's
-# normal rule $\sqrt{2/(n_\text{in}+n_\text{out})}$, `"lecun"` is
+# book's library `weight_init_std="xavier"` (alias `"sigmoid"`) is the normal
+# form of Glorot's rule $\sqrt{2/(n_\text{in}+n_\text{out})}$, `"lecun"` is
 # $\sqrt{1/n_\text{in}}$, and `"he"` (alias `"relu"`) is $\sqrt{2/n_\text{in}}$.
 # For the layers of the MNIST network:
 
@@ -329,6 +334,15 @@ plt.show()
 # - **ReLU, He.** $n\sigma^2 = 2$ makes up for the lost half: the same
 #   distribution in every layer.
 #
+# The three ReLU rows are in fact scaled copies of one another. They start
+# from the same seed, so the weights of a setting with std $\sigma$ are
+# exactly $\sigma/\sigma_\text{He}$ times He's, and the biases are 0. A ReLU
+# is positively homogeneous, $\operatorname{relu}(cz) = c\,\operatorname{relu}(z)$
+# for $c > 0$, so layer $k$ of that setting is $(\sigma/\sigma_\text{He})^k$
+# times layer $k$ of He: the same histogram shapes, the same zeros, only the
+# scale differs, by exactly $1/\sqrt2$ per layer for Xavier and
+# $0.01/0.1414 \approx 1/14$ per layer for std 0.01.
+#
 # The checks below state these readings as numbers.
 
 # %%
@@ -374,6 +388,10 @@ assert all(r[k + 1] < r[k] for k in range(DEPTH - 1)) and r[-1] < r[0] / 2, r
 # ReLU, He: the scale of layer 5 is within a factor 1.5 of layer 1's (Xavier's is down to about a quarter).
 r = [rms(a) for a in acts["ReLU, He"]]
 assert 1 / 1.5 < r[-1] / r[0] < 1.5, r
+# The three ReLU rows are scaled copies: layer k with std σ is (σ / σ_He)^k times layer k with He, to rounding.
+for label, std in [("ReLU, std 0.01", 0.01), ("ReLU, Xavier", init_std("xavier", WIDTH, WIDTH))]:
+    c = std / init_std("he", WIDTH, WIDTH)
+    assert all(np.abs(a - c**k * b).max() < 1e-9 * np.abs(a).max() for k, (a, b) in enumerate(zip(acts[label], acts["ReLU, He"]), start=1)), label
 
 print("sigmoid, std 1: fraction of layer-5 values within 0.05 of 0 or 1:", round(saturated, 2))
 print("sigmoid, std 0.01: spread across inputs, layers 1..5:", [float(f"{s:.2g}") for s in collapse])
@@ -422,7 +440,10 @@ print("sigmoid, Xavier: spread across inputs, layers 1..5:", [float(f"{s:.2g}") 
 #
 # The `probe` above already ran the backward pass. Per layer we show the std
 # of the signal $\partial L/\partial z_l$ and the mean $|\partial L/\partial
-# W_l|$, for the same seven settings.
+# W_l|$, for the same seven settings. The signal alone tells whether the
+# gradient vanishes on its way back; the weight gradient mixes in the layer's
+# input. To compare the settings, the second table divides each layer's signal
+# by layer 5's.
 
 # %%
 INIT_COLORS = {"std 1": color("std=1"), "std 0.01": color("std=0.01"), "Xavier": color("Xavier"), "He": color("He")}
@@ -457,17 +478,41 @@ print("mean |dL/dW| per layer           layer 1  layer 2  layer 3  layer 4  laye
 for label, g in grad_W.items():
     print(f"  {label:30s}" + "".join(f"{v:9.1e}" for v in g) + f"{ratio[label]:9.1g}")
 
+signal = {label: [float(s.std()) for s in r["signals"]] for label, r in results.items()}
+signal_rel = {label: [v / s[-1] for v in s] for label, s in signal.items()}   # relative to layer 5
+print("std of dL/dz relative to layer 5 layer 1  layer 2  layer 3  layer 4  layer 5")
+for label, s in signal_rel.items():
+    print(f"  {label:30s}" + "".join(f"{v:9.2g}" for v in s))
+
 # %%
-# Sigmoid: the gradient vanishes towards the input, dramatically with std 0.01 and even with Xavier.
+# The signal shrinks at every layer on the way back, to less than half by layer 1, in five settings ...
+for label in ("sigmoid, std 0.01", "sigmoid, Xavier", "tanh, Xavier", "ReLU, std 0.01", "ReLU, Xavier"):
+    s = signal_rel[label]
+    assert all(s[k] < 0.95 * s[k + 1] for k in range(DEPTH - 1)) and s[0] < 0.5, (label, s)
+# ... and keeps its size in two: every layer within a factor 1.25 of layer 5 with sigmoid std 1 and ReLU He.
+for label in ("sigmoid, std 1", "ReLU, He"):
+    assert all(0.8 < v < 1.25 for v in signal_rel[label]), (label, signal_rel[label])
+# Per layer on the way back, the sigmoid signal shrinks about 40-fold with std 0.01 and about 4-fold with Xavier.
+for label, low, high in [("sigmoid, std 0.01", 30, 50), ("sigmoid, Xavier", 3, 6)]:
+    s = signal_rel[label]
+    assert all(low < s[k + 1] / s[k] < high for k in range(DEPTH - 1)), (label, s)
+
+# Sigmoid: the weight gradient vanishes towards the input, dramatically with std 0.01 and even with Xavier.
 assert ratio["sigmoid, std 0.01"] < 1e-4, ratio
 assert ratio["sigmoid, Xavier"] < 1e-2, ratio
+# Sigmoid, std 1: layer 1's weight gradient is below half of layer 5's, although the signal is not.
 assert ratio["sigmoid, std 1"] < 0.5, ratio
-# Tanh with Xavier, ReLU with Xavier and He: no vanishing, layers 1 and 5 within a factor 10 of each other.
+# Why: in layers 2-5 the weight gradient is, within 10%, the mean input (about 0.5) times the bias gradient
+# (the signal summed over the inputs), and that shared part of the signal fades towards the input.
+sigmoid_1 = results["sigmoid, std 1"]
+bias_grad = [s.sum(axis=0) for s in sigmoid_1["signals"]]
+mean_part = [float(np.abs(np.outer(a.mean(axis=0), b)).mean()) for a, b in zip(sigmoid_1["activations"][:-1], bias_grad[1:])]
+assert all(abs(m / g - 1) < 0.1 for m, g in zip(mean_part, grad_W["sigmoid, std 1"][1:])), (mean_part, grad_W)
+bias_size = [float(np.abs(b).mean()) for b in bias_grad]
+assert all(bias_size[k] < bias_size[k + 1] for k in range(DEPTH - 1)), bias_size
+# Tanh with Xavier, ReLU with Xavier and He: no vanishing weight gradient, layers 1 and 5 within a factor 10.
 for label in ("tanh, Xavier", "ReLU, Xavier", "ReLU, He"):
     assert 0.1 < ratio[label] < 10, (label, ratio[label])
-# ReLU with He: the backpropagated signal keeps its size, within a factor 2 from layer 5 to layer 1.
-signal_std = [float(s.std()) for s in results["ReLU, He"]["signals"]]
-assert 0.5 < signal_std[0] / signal_std[-1] < 2, signal_std
 # ReLU with std 0.01: not vanishing with depth, but tiny everywhere (tiny activations x tiny signals):
 # every weight gradient is more than 100 000 times smaller than the smallest with He.
 assert max(grad_W["ReLU, std 0.01"]) < 1e-5 * min(grad_W["ReLU, He"]), grad_W
@@ -475,19 +520,34 @@ assert max(grad_W["ReLU, std 0.01"]) < 1e-5 * min(grad_W["ReLU, He"]), grad_W
 # %% [markdown]
 # What the numbers say (`images/02_gradients_per_layer.png`):
 #
-# - **Sigmoid** loses the gradient on the way back in every setting. With std
-#   0.01 the first layer's weight gradient is about a millionth of the fifth's;
-#   with Xavier about a thousandth (the slope $\le \tfrac14$ again: Glorot's
-#   rule keeps the scale only for activations with slope 1 at 0). With std 1
-#   the large weights partly make up for the small slopes, and layer 1 still
-#   gets a fraction of layer 5's gradient; but most units are saturated and
-#   pass almost nothing.
-# - **Tanh with Xavier** and **ReLU with He** keep the gradient at about the
-#   same size in every layer: the rule did its job in both directions. (With
-#   ReLU, layer 1's weight gradient is about half the others' although the
-#   signal is flat: its input $x$ has mean 0, whereas the ReLU outputs feeding
-#   layers 2–5 are all positive, so their products with the signal partly add
-#   up instead of cancelling.)
+# - **Sigmoid with std 0.01 and with Xavier** loses the gradient on the way
+#   back: the signal shrinks about 40-fold per layer with std 0.01 and about
+#   4-fold with Xavier, and the first layer's weight gradient is about a
+#   millionth of the fifth's with std 0.01, a thousandth with Xavier (the slope
+#   $\le \tfrac14$ again: Glorot's rule keeps the scale only for activations
+#   with slope 1 at 0).
+# - **Sigmoid with std 1** does not lose it: two thirds of the last layer's
+#   values are saturated (within 0.05 of 0 or 1) and pass almost nothing, but
+#   the weights, ten times Xavier's, make up for that, and the signal keeps
+#   its size in every layer (second table; the flat curve in the figure).
+#   Layer 1's weight gradient is still only about a fifth of layer 5's, but
+#   because of the inputs, not of the signal. The inputs of layers 2–5 are
+#   sigmoid outputs with mean about 0.5, so their weight gradients are almost
+#   entirely that mean times the bias gradient, the part of the signal that
+#   all inputs share, and that part fades towards the input. Layer 1's input
+#   $x$ has mean 0 and gets none of it.
+# - **Tanh with Xavier** and **ReLU with He** keep the weight gradient at
+#   about the same size in every layer. With ReLU He the signal too is flat:
+#   the rule did its job in both directions. With tanh the signal shrinks
+#   mildly on the way back (to about 0.4 by layer 1, as tanh's slope is below 1
+#   away from 0), and the larger activations of the early layers make up for
+#   it in the weight gradient. (With ReLU, layer 1's weight gradient is about
+#   half the others' although the signal is flat: its input $x$ has mean 0,
+#   whereas the ReLU outputs feeding layers 2–5 are all positive, so their
+#   products with the signal partly add up instead of cancelling.)
+# - **ReLU with Xavier** loses a factor of about $\sqrt2$ in the signal per
+#   layer, mirroring its activations; their product keeps its weight gradient
+#   roughly flat over these five layers.
 # - **ReLU with std 0.01** is the interesting case: the *signal* vanishes
 #   towards the input and the *activations* vanish towards the output, and the
 #   two cancel in $a_{l-1}^\top\,\partial L/\partial z_l$: every layer gets a
@@ -553,10 +613,11 @@ plt.show()
 # other, as their weights differ only in the first and last layers.
 #
 # With only four hidden layers Xavier still trains well. The lost factor
-# compounds with depth, though: after 20 ReLU layers it leaves about
-# $2^{-19/2} \approx 0.001$ of the scale (exercise 4 measures it), and He et
-# al. (2015) report a 30-layer ReLU network that did not learn at all with
-# Xavier's rule but did with theirs.
+# compounds with depth, though: from layer 1 to layer 20 of a ReLU stack,
+# Xavier keeps $2^{-19/2} \approx 0.0014$ of the scale that He keeps on the
+# same random weights (exercise 4 measures it), and He et al. (2015) report a
+# 30-layer ReLU network that did not learn at all with Xavier's rule but did
+# with theirs.
 
 # %% [markdown]
 # ## Summary
@@ -569,9 +630,11 @@ plt.show()
 # - LeCun $\sqrt{1/n_\text{in}}$ and Xavier/Glorot $\sqrt{2/(n_\text{in}+n_\text{out})}$
 #   suit tanh-like activations (slope 1 at 0); He $\sqrt{2/n_\text{in}}$ suits ReLU.
 #   The original book's "Xavier" is LeCun's rule.
-# - Gradients follow the same arithmetic backwards. Sigmoid networks lose
-#   their gradient towards the input whatever the scale; tanh with Xavier and
-#   ReLU with He keep it.
+# - Gradients follow the same arithmetic backwards. The backpropagated signal
+#   shrinks layer by layer with sigmoid at std 0.01 or Xavier, with ReLU below
+#   He's scale, and mildly with tanh and Xavier; ReLU with He keeps it, and so
+#   does sigmoid with std 1, thanks to its large weights despite its saturated
+#   units. A weight gradient also carries the layer's input.
 # - On MNIST (4 × 100 ReLU, SGD): std 0.01 does not learn at all, He learns
 #   fastest. Chapter 3 removes much of this sensitivity by normalising the
 #   activations during training (Batch Normalization).
@@ -585,33 +648,61 @@ plt.show()
 # ### Exercise 1 — Does a random bias break the symmetry?
 #
 # Keep every weight of the tiny network of section 1 at 0.01, but give the
-# hidden biases `b1` random values (std 0.1). After 100 steps, are the hidden
-# units still identical? Set `prediction` to `True` (they stay identical) or
-# `False` (they become different), and explain why in a comment.
+# hidden biases `b1` random values (std 0.1), and train as in section 1. What
+# happens to the columns of $W_1$ (weights into a unit) and the rows of $W_2$
+# (weights out of a unit)? Choose one, set `prediction` to its letter, and
+# explain why in a comment:
+#
+# - `"a"`: both stay equal for ever: the biases do not enter the weight
+#   gradients, so the units stay identical;
+# - `"b"`: the rows of $W_2$ become different, but the columns of $W_1$ stay
+#   equal for ever, since every column sees the same input pixels;
+# - `"c"`: the rows of $W_2$ differ after the first update; the columns of
+#   $W_1$ are still equal after it, and differ from the second update on;
+# - `"d"`: the rows of $W_2$ and the columns of $W_1$ both differ after the
+#   first update.
+#
+# Hint: the gradient of softmax with cross-entropy, $y - t$, sums to 0 over
+# the classes.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-# Different biases give different pre-activations z_j, hence different outputs
-# and different slopes s'(z_j): the gradients of the units differ from the first
-# step on, and so do their weights. Any difference between units breaks it.
-prediction = False
+# Different biases give different pre-activations z_j, hence different outputs a_j:
+# the gradient of W2, a^T (y - t), differs from row to row in the first update.
+# W1's gradient needs the signal (y - t) W2^T, and while the rows of W2 are all
+# equal it is 0.01 * sum_k (y_k - t_k) = 0: W1 gets no gradient in the first update.
+# From the second update on the rows of W2 differ, the signal differs per unit,
+# and so do the columns of W1. Any difference between units breaks the symmetry.
+prediction = "c"
 # END SOLUTION
 
 # %% tags=["self-check"]
-def hidden_units_identical_with_random_bias(steps=100, seed=1):
+def unit_spreads_with_random_bias(steps=100, seed=1):
+    """After each update: (W1 columns differ by, W2 rows differ by), from weights 0.01 and random b1."""
     rng = np.random.default_rng(seed)
     net = MultiLayerNet(784, [8], 10, activation="sigmoid", weight_init_std=0.01, rng=rng)
     net.params["W1"][...] = 0.01
     net.params["W2"][...] = 0.01
     net.params["b1"][...] = 0.1 * rng.standard_normal(8)
     optimizer = SGD(lr=1.0)
+    spreads = []
     for _ in range(steps):
         optimizer.update(net.params, net.gradient(x_tiny, t_tiny))
-    return unit_spread(net.params["W1"], axis=1) < 1e-12
+        spreads.append((unit_spread(net.params["W1"], axis=1), unit_spread(net.params["W2"], axis=0)))
+    return spreads
 
 
-assert isinstance(prediction, bool), "set prediction to True or False"
-assert prediction == hidden_units_identical_with_random_bias(), "not quite: run the experiment and look at W1"
+spreads = unit_spreads_with_random_bias()
+equal = [(w1 < 1e-12, w2 < 1e-12) for w1, w2 in spreads]   # (W1 columns equal, W2 rows equal) after update 1, 2, ...
+holds = {   # what each option says, as a fact about the run
+    "a": equal[-1] == (True, True),
+    "b": equal[-1] == (True, False),
+    "c": equal[0] == (True, False) and not any(w1 for w1, _ in equal[1:]),
+    "d": equal[0] == (False, False),
+}
+assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"   # never shows which
+assert prediction in holds, "set prediction to 'a', 'b', 'c' or 'd'"
+assert holds[prediction], "not quite: train it yourself and compare W1's columns and W2's rows after each update"
 print("Exercise 1: correct")
 
 # %% [markdown]
@@ -683,8 +774,8 @@ print("Exercise 3: correct")
 # to layer. Derive it, or find it by experiment with a deep stack. The
 # self-check builds 20 ReLU layers of width 100 and of width 400 with your
 # std and checks that, on average over the 20 layers, a layer changes the
-# scale by less than 8%. (Try Xavier there too: how much of the scale is left
-# after 20 layers?)
+# scale by less than 8%. (Try Xavier there too: from layer 1 to layer 20, how
+# much of the scale that He keeps is left?)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def relu_keep_scale_std(n):
@@ -709,8 +800,10 @@ def relu_scale_ratio(weight_std, width, depth=20, seed=4):
 for width in (100, 400):
     per_layer = relu_scale_ratio(relu_keep_scale_std(width), width) ** (1 / 19)   # 19 steps from layer 1 to 20
     assert 0.92 < per_layer < 1.08, f"width {width}: each layer multiplies the scale by {per_layer:.3f} on average"
-print("Exercise 4: correct; for comparison, Xavier keeps",
-      float(f"{relu_scale_ratio(init_std('xavier', 100, 100), 100):.1g}"), "of the scale after 20 layers")
+xavier_vs_he = relu_scale_ratio(init_std("xavier", 100, 100), 100) / relu_scale_ratio(init_std("he", 100, 100), 100)
+assert abs(xavier_vs_he / 2 ** (-19 / 2) - 1) < 1e-6, xavier_vs_he   # (1/√2)^19, as ReLU is positively homogeneous
+print("Exercise 4: correct; for comparison, on the same random weights Xavier keeps",
+      float(f"{xavier_vs_he:.2g}"), "of the scale that He keeps from layer 1 to layer 20")
 
 # %% [markdown]
 # ### Exercise 5 — Tanh with He
@@ -720,8 +813,8 @@ print("Exercise 4: correct; for comparison, Xavier keeps",
 # Xavier? Choose one and set `prediction` to its letter:
 #
 # - `"a"`: the activations collapse towards 0 even faster than with Xavier;
-# - `"b"`: the spread stops shrinking and stays larger than with Xavier, with
-#   a few percent of the values of layer 5 beyond ±0.9 (mild saturation);
+# - `"b"`: the spread levels off and stays larger than with Xavier, with less
+#   than a tenth of the values of layer 5 beyond ±0.9 (mild saturation);
 # - `"c"`: most activations of layer 5 saturate beyond ±0.9, as with sigmoid std 1.
 #
 # Hint: $n\sigma^2 = 2$, and $\tanh(z)^2 < z^2$ for every $z \ne 0$.
@@ -736,17 +829,18 @@ prediction = "b"
 
 # %% tags=["self-check"]
 tanh_he = probe("tanh", "he")["activations"]
-tanh_xavier = acts["tanh, Xavier"]
 beyond = float(np.mean(np.abs(tanh_he[-1]) > 0.9))
 spread_he = [float(a.std()) for a in tanh_he]
-if spread_he[-1] < tanh_xavier[-1].std():
-    truth = "a"
-elif beyond > 0.5:
-    truth = "c"
-else:
-    truth = "b"
-assert prediction in ("a", "b", "c"), "set prediction to 'a', 'b' or 'c'"
-assert prediction == truth, "not quite: compare the spreads of probe('tanh', 'he') and probe('tanh', 'xavier')"
+spread_xavier = act_std["tanh, Xavier"]
+holds = {   # what each option says, as a fact about the run
+    "a": spread_he[-1] < spread_xavier[-1] and spread_he[-1] / spread_he[0] < spread_xavier[-1] / spread_xavier[0],
+    "b": (all(h > x for h, x in zip(spread_he, spread_xavier)) and abs(spread_he[-1] / spread_he[-2] - 1) < 0.05
+          and 0.01 < beyond < 0.1),
+    "c": beyond > 0.5,
+}
+assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"   # never shows which
+assert prediction in holds, "set prediction to 'a', 'b' or 'c'"
+assert holds[prediction], "not quite: compare the spreads of probe('tanh', 'he') and probe('tanh', 'xavier')"
 print("Exercise 5: correct; tanh + He, std per layer:", [round(s, 2) for s in spread_he],
       "fraction of layer 5 beyond 0.9:", round(beyond, 2))
 

@@ -401,8 +401,9 @@ assert np.allclose(abs(w_linf), 1.0)                          # L∞: a corner, 
 # L1 produces **sparse** weights. The L2 ball is round, with no preferred
 # point; the solution keeps both coordinates and just shrinks them. The L∞
 # ball has its corners on the diagonals, where all coordinates have the same
-# magnitude: L∞ pulls the largest weights down to a common level and leaves
-# the small ones alone.
+# magnitude: L∞ pulls the largest weights down to a common level. What it does
+# to the smaller ones is not fixed by the ball; the next example shows that they
+# can move either way.
 #
 # ### The same effect on a small model
 #
@@ -483,11 +484,34 @@ assert largest.max() - largest.min() < 1e-6, largest         # L∞: the 4 large
 print({"exact zeros with L1": int(np.sum(weights["L1"] == 0)),
        "common magnitude of the 4 largest with L∞": round(float(largest.max()), 3)})
 
+least_squares = weights["none"]
+length = {name: float(np.linalg.norm(weights[name])) for name in ("none", "L2")}
+grew = {name: int(np.sum(np.abs(weights[name]) > np.abs(least_squares))) for name in ("L2", "L∞")}
+assert length["L2"] < length["none"], length                                      # L2 shrinks the vector...
+assert np.all(np.abs(weights["L2"][relevant]) < np.abs(least_squares[relevant]))  # ...and the 4 weights that matter,
+assert grew == {"L2": 9, "L∞": 12}, grew                                         # ...but not every weight (nor L∞)
+eigenvalues, eigenvectors = np.linalg.eigh(X.T @ X / n_samples)
+direction_shrink = eigenvalues / (eigenvalues + PROX["L2"][0])                     # s / (s + λ), each below 1
+assert np.allclose(eigenvectors.T @ weights["L2"], direction_shrink * (eigenvectors.T @ least_squares))
+print({"||w||_2 least squares": round(length["none"], 3), "||w||_2 with L2": round(length["L2"], 3),
+       "weights larger in magnitude than least squares": grew,
+       "shrink factors along the eigenvectors": [round(float(direction_shrink.min()), 2),
+                                                 round(float(direction_shrink.max()), 2)]})
+
 # %% [markdown]
 # The picture matches the geometry: L1 keeps the four relevant features and sets
 # the other sixteen to exactly zero (feature selection, the "lasso" of
-# Tibshirani 1996); L2 shrinks every weight a little and zeroes none; L∞ caps
-# the four largest at one common magnitude.
+# Tibshirani 1996). L2 zeroes none and shrinks the weight vector as a whole:
+# its length falls from 4.14 to 2.94 and all four relevant weights shrink. It
+# does not shrink every weight, though: 9 of the 20, all of them irrelevant,
+# come out *larger* in magnitude than without a penalty. Only the proximal step
+# $v/(1+\eta\lambda)$ is a uniform shrink; the fitted solution balances it
+# against the data term. Along each eigenvector of $X^\top X/n$, with
+# eigenvalue $s$, the L2 solution is the least-squares one times
+# $s/(s+\lambda)$ (here between 0.33 and 0.89): every *direction* shrinks,
+# those the data pin down least the most, and a single weight, which mixes
+# several directions, can grow. L∞ caps the four largest at one common
+# magnitude and moves the others either way: 12 of the 20 grow.
 #
 # The zeros come from the proximal step. Plain (sub)gradient descent on
 # $\lambda\lVert w\rVert_1$, which uses $\lambda\operatorname{sign}(w)$ as the
@@ -514,7 +538,8 @@ print({"largest irrelevant weight": round(float(np.abs(w_subgradient[irrelevant]
 # In a neural network trained by SGD, an L1 penalty therefore gives many
 # *small* weights rather than exact zeros, unless the update includes the soft
 # threshold. Weight decay (L2) remains the usual choice for networks: it is
-# smooth, cheap, and shrinks all weights evenly.
+# smooth and cheap; with plain SGD it multiplies all weights by the same factor
+# $1-\eta\lambda$ at every step.
 #
 # ## 4. Dropout
 #
@@ -745,8 +770,10 @@ print({"difference K=1": approx(difference[1], 4), "difference K=256": approx(di
 #   step. λ = 0.1 shrank the gap by about 0.07; larger λ shrinks it further
 #   until the network learns nothing (λ = 0.2 and 0.3).
 # * Penalties differ by the shape of their unit balls: **L1** has corners on the
-#   axes and gives exactly zero weights (with a proximal step), **L2** shrinks all
-#   weights evenly, **L∞** caps the largest ones at a common magnitude.
+#   axes and gives exactly zero weights (with a proximal step), **L2** shrinks
+#   the weight vector as a whole but not every weight (9 of 20 grew in our
+#   regression), **L∞** caps the largest ones at a common magnitude and may move
+#   the others either way.
 # * **Dropout** drops each hidden unit with probability $p$ while training. The
 #   original scales by $1-p$ at inference, inverted dropout by $1/(1-p)$ while
 #   training: equal in expectation (checked within 1 %), but the original
@@ -825,33 +852,45 @@ def check_exercise_2():
 check_exercise_2()
 
 # %% [markdown]
-# ### Exercise 3 — dropout ratio 0
+# ### Exercise 3 — when is dropout the identity?
 #
-# Predict, without running anything: for a `MultiLayerNetExtend` with
-# `use_dropout=True, dropout_ratio=0.0`, built with the same seed as a plain
-# `MultiLayerNet`, (a) are its training-mode scores equal to its inference-mode
-# scores, and (b) are its gradients equal to the plain network's? Set the two
-# booleans; the self-check runs the experiment.
+# Predict, without running anything. Take a `MultiLayerNetExtend` with
+# `use_dropout=True`, a dropout ratio $p$ and either convention
+# (`dropout_inverted=True` or `False`), built with the same seed as a plain
+# `MultiLayerNet`: (a) are its training-mode scores equal to its inference-mode
+# scores, and (b) are its gradients equal to the plain network's? Write
+# `predict_dropout(dropout_ratio, inverted)` returning your answers to (a) and
+# (b) as a pair of booleans. The self-check runs the experiment for several
+# ratios, including 0, in both conventions, and tells you only whether all your
+# predictions hold.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# BEGIN SOLUTION
-train_equals_inference = True   # every mask is all ones, and 1 / (1 - 0) = 1
-same_gradients_as_plain = True  # the dropout layers then pass everything through unchanged
-# END SOLUTION
+def predict_dropout(dropout_ratio, inverted):
+    # BEGIN SOLUTION
+    nothing_dropped = dropout_ratio == 0     # every mask is all ones, and 1 - 0 = 1 / (1 - 0) = 1
+    return nothing_dropped, nothing_dropped  # any p > 0 drops units while training, in either convention
+    # END SOLUTION
+
 
 # %% tags=["self-check"]
 def check_exercise_3():
     x, t = x_small[:20].astype(np.float64), t_small[:20]
-    zero_dropout = MultiLayerNetExtend(784, [30, 30], 10, use_dropout=True, dropout_ratio=0.0,
-                                       rng=np.random.default_rng(8))
-    plain = MultiLayerNet(784, [30, 30], 10, rng=np.random.default_rng(8))
-    observed_train_equals_inference = np.array_equal(zero_dropout.predict(x, train=True),
-                                                     zero_dropout.predict(x, train=False))
-    grads_zero, grads_plain = zero_dropout.gradient(x, t), plain.gradient(x, t)
-    observed_same_gradients = all(np.allclose(grads_zero[key], grads_plain[key]) for key in grads_plain)
-    assert train_equals_inference == observed_train_equals_inference, "look again at (a)"
-    assert same_gradients_as_plain == observed_same_gradients, "look again at (b)"
-    print("Exercise 3: correct — dropout with ratio 0 is the identity, in both modes")
+    grads_plain = MultiLayerNet(784, [30, 30], 10, rng=np.random.default_rng(8)).gradient(x, t)
+    all_hold = True
+    for dropout_ratio in (0.0, 0.1, 0.5):
+        for inverted in (False, True):
+            network = MultiLayerNetExtend(784, [30, 30], 10, use_dropout=True, dropout_ratio=dropout_ratio,
+                                          dropout_inverted=inverted, rng=np.random.default_rng(8))
+            scores_equal = np.array_equal(network.predict(x, train=True), network.predict(x, train=False))
+            grads = network.gradient(x, t)
+            gradients_equal = all(np.allclose(grads[key], grads_plain[key]) for key in grads_plain)
+            prediction = predict_dropout(dropout_ratio, inverted)
+            assert (isinstance(prediction, tuple) and len(prediction) == 2
+                    and all(isinstance(answer, (bool, np.bool_)) for answer in prediction)), \
+                "return a pair of booleans, (a) then (b)"
+            all_hold = all_hold and (bool(prediction[0]), bool(prediction[1])) == (scores_equal, gradients_equal)
+    assert all_hold, "some of your predictions disagree with the experiment"
+    print("Exercise 3: correct — all 6 predictions hold")
 
 
 check_exercise_3()
@@ -933,7 +972,7 @@ check_exercise_5()
 # | underfitting | 学習不足 | 欠拟合 | Failing to fit even the training data, e.g. because a regularizer is too strong. |
 # | generalization gap | 汎化ギャップ | 泛化差距 | Training accuracy minus test accuracy (or test loss minus training loss). |
 # | regularization | 正則化 | 正则化 | Any change to training that aims at better accuracy on new data rather than on the training data. |
-# | weight decay | 荷重減衰 | 权值衰减 | The L2 penalty ½λ‖W‖² on the weights; each step shrinks the weights by the factor 1 − ηλ. |
+# | weight decay | 荷重減衰 | 权值衰减 | Shrinking the weights by the factor 1 − ηλ at every step. With plain SGD this is the same as adding the L2 penalty ½λ‖W‖² to the loss; with momentum or Adam the optimizer transforms the penalty's gradient λW and the two differ (AdamW decouples them). |
 # | norm | ノルム | 范数 | A length of a vector; L1: sum of absolute values, L2: Euclidean length, L∞: largest absolute value. |
 # | unit ball | 単位球 | 单位球 | The set of vectors whose norm is at most 1; its shape shows which weights a penalty favours. |
 # | sparsity | スパース性 | 稀疏性 | Having many weights exactly zero, as the L1 penalty produces. |
