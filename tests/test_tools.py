@@ -130,6 +130,23 @@ def test_metadata_cleaner_removes_exactly_widgets_and_the_python_version(tmp_pat
     assert cleaned["metadata"]["language_info"]["codemirror_mode"]["version"] == 3
 
 
+def test_widget_model_ids_are_numbered_by_position(tmp_path):
+    cell = nbformat.v4.new_code_cell("slider", execution_count=1)
+    view = {"model_id": "243e221bc6ba48f3b59ad3269f124c62", "version_major": 2, "version_minor": 0}
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        notebook_metadata.WIDGET_VIEW: view, "text/plain": "interactive(...)"})]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x"), cell])
+    path = tmp_path / "widgets.ipynb"
+    nbformat.write(notebook, path)
+    notebook_metadata.main([str(path)])
+    first = path.read_text()
+    output = json.loads(first)["cells"][1]["outputs"][0]["data"]
+    assert output[notebook_metadata.WIDGET_VIEW]["model_id"] == "cell1-output0"
+    assert "".join(output["text/plain"]) == "interactive(...)"
+    notebook_metadata.main([str(path)])
+    assert path.read_text() == first
+
+
 def test_metadata_cleaner_accepts_a_notebook_without_them(tmp_path):
     path = tmp_path / "plain.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)

@@ -1,21 +1,31 @@
 """Executed notebooks without run-to-run noise: ``python -m tools.notebook_metadata NOTEBOOK...``.
 
-After execution a notebook's metadata holds two things that change on every
-run without being a result: the random ids of the live widget models
-(``widgets``) and the Python patch version of the machine
-(``language_info.version``). This removes exactly those, in place, so that
-executing a chapter twice changes no byte. ``make execute`` runs it.
+After execution a notebook holds three things that change on every run
+without being a result: the state of the live widget models (metadata
+``widgets``), the random ``model_id`` by which a widget output refers to its
+model, and the Python patch version of the machine (``language_info.version``).
+This drops the first and the last and replaces each ``model_id`` by one made
+from the output's position, in place, so that executing a chapter twice
+changes no byte. (Without the stored state a widget shows only in a live
+kernel, with or without the original id.) ``make execute`` runs it.
 """
 
 import argparse
 
 import nbformat
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 
 def clean(notebook):
-    """Drop ``widgets`` and ``language_info.version`` from the notebook's metadata."""
+    """Drop ``widgets`` and ``language_info.version``; number the widget outputs' model ids by position."""
     notebook.metadata.pop("widgets", None)
     notebook.metadata.get("language_info", {}).pop("version", None)
+    for cell_index, cell in enumerate(notebook.cells):
+        for output_index, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if isinstance(view, dict) and "model_id" in view:
+                view["model_id"] = f"cell{cell_index}-output{output_index}"
     return notebook
 
 
