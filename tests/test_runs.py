@@ -95,3 +95,14 @@ def test_threaded_accuracy_equals_the_sequential_one(blobs):
     x, t = blobs(n=3 * INFERENCE_CHUNK + 17, features=20, classes=4, seed=2)
     net = MultiLayerNetExtend(20, [16], 4, use_batchnorm=True, use_dropout=True, rng=np.random.default_rng(0))
     assert threaded_accuracy(net, x, t) == net.accuracy(x, t)
+
+
+def test_a_single_run_shows_its_iterations_unless_switched_off(blobs, monkeypatch, capsys):
+    x, t = blobs(n=120, features=784, classes=10, seed=4)
+    run = tiny_runs()[0]
+    monkeypatch.setenv("BOOK_PROGRESS", "1")
+    classic.train_run(run, (x[:80], t[:80], x[80:], t[80:]))
+    assert "iterations" in capsys.readouterr().err
+    monkeypatch.setenv("BOOK_PROGRESS", "0")
+    classic.train_run(run, (x[:80], t[:80], x[80:], t[80:]))
+    assert capsys.readouterr().err == ""

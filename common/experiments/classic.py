@@ -81,7 +81,7 @@ def train_run(run, data):
     batches = rng if run.batch_seed is None else np.random.default_rng(run.batch_seed)
     x, t = x_train[:run.n_train], t_train[:run.n_train]
     trainer = Trainer(network, OPTIMIZERS[name](**settings), x, t, test=(x_test, t_test) if run.test else None,
-                      rng=batches, **run.trainer)
+                      rng=batches, progress=None, **run.trainer)
     history = trainer.train()
     if run.final_test:
         history["final_test_acc"] = network.accuracy(x_test, t_test)

@@ -54,11 +54,20 @@ def _call(task):
     return _worker["function"](task, _worker["shared"])
 
 
-def _show_progress(progress):
-    """Progress bars unless ``progress`` is False or BOOK_PROGRESS=0 (the Makefile sets it for the checks)."""
+def progress_bar(total, description=None, progress=None):
+    """A tqdm progress bar of ``total`` steps on stderr, or None.
+
+    progress: True or False, or None for "unless the environment sets
+    BOOK_PROGRESS=0" (the Makefile does, for stored and checked outputs).
+    Never inside a worker process of run_parallel: the parent shows the bar.
+    """
     if progress is None:
         progress = os.environ.get("BOOK_PROGRESS", "1") != "0"
-    return progress
+    if not progress or _worker or not total:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, file=sys.stderr, leave=False)
 
 
 def run_parallel(function, tasks, shared=None, workers=None, start_method=None, progress=None, description=None):
@@ -82,11 +91,7 @@ def run_parallel(function, tasks, shared=None, workers=None, start_method=None, 
     """
     tasks = list(tasks)
     workers = max(1, min(available_cores() if workers is None else workers, len(tasks)))
-    bar = None
-    if _show_progress(progress) and tasks:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(tasks), desc=description, file=sys.stderr, leave=False)
+    bar = progress_bar(len(tasks), description, progress)
     try:
         if workers == 1:
             results = []

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from common.experiments.parallel import threaded_accuracy
+from common.experiments.parallel import progress_bar, threaded_accuracy
 from common.functions import label_indices
 from common.random import as_generator
 
@@ -63,11 +63,13 @@ class Trainer:
     'test_acc' (one per evaluation, for the data given), 'epochs' (the epoch
     of each evaluation) and 'diverged_at' (an iteration, or None).
     The data are checked and cast to the network's dtype once.
+    ``progress``: a progress bar over the iterations (True, False, or None for
+    the environment's choice, see :func:`common.experiments.parallel.progress_bar`).
     """
 
     def __init__(self, network, optimizer, x_train, t_train, *, epochs=None, iterations=None, batch_size=100,
                  sampling="shuffle", validation=None, test=None, evaluate=None, evaluate_every=1, rng=None,
-                 on_divergence="warn"):
+                 on_divergence="warn", progress=False):
         if (epochs is None) == (iterations is None):
             raise ValueError("give exactly one of epochs or iterations")
         if sampling not in ("shuffle", "replacement"):
@@ -95,6 +97,7 @@ class Trainer:
         self.evaluate = bool(self.held_out) if evaluate is None else evaluate
         self.rng = as_generator(rng)
         self.on_divergence = on_divergence
+        self.progress = progress
 
     def _batches(self):
         """Yield index arrays of mini-batches, forever."""
@@ -121,11 +124,16 @@ class Trainer:
             self._evaluate(history, 0)
         batches = self._batches()
         quiet = self.on_divergence == "ignore"
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore") if quiet else contextlib.nullcontext():
-            self._loop(history, batches)
+        bar = progress_bar(self.iterations, "iterations", self.progress)
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore") if quiet else contextlib.nullcontext():
+                self._loop(history, batches, bar)
+        finally:
+            if bar is not None:
+                bar.close()
         return history
 
-    def _loop(self, history, batches):
+    def _loop(self, history, batches, bar):
         for i in range(1, self.iterations + 1):
             idx = next(batches)
             loss, grads = self.network.loss_and_gradient(self.x_train[idx], self.t_train[idx])
@@ -140,3 +148,5 @@ class Trainer:
             last = i + self.iterations_per_epoch > self.iterations
             if self.evaluate and end_of_epoch == 0 and (epoch % self.evaluate_every == 0 or last):
                 self._evaluate(history, epoch)
+            if bar is not None:
+                bar.update()
