@@ -106,3 +106,10 @@ def test_a_single_run_shows_its_iterations_unless_switched_off(blobs, monkeypatc
     monkeypatch.setenv("BOOK_PROGRESS", "0")
     classic.train_run(run, (x[:80], t[:80], x[80:], t[80:]))
     assert capsys.readouterr().err == ""
+
+
+def test_the_sgd_learning_rate_sweep_differs_from_the_comparison_only_in_the_rate():
+    base, = classic.optimizer_compare_mnist(optimizers=("SGD",))
+    sweep = classic.sgd_learning_rates(lrs=(0.03, 0.1))
+    assert [r.optimizer for r in sweep] == [("SGD", {"lr": 0.03}), ("SGD", {"lr": 0.1})]
+    assert all((r.network, r.trainer, r.init_seed, r.batch_seed) == (base.network, base.trainer, 0, 1) for r in sweep)

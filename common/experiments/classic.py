@@ -172,3 +172,15 @@ def overfit_dropout(inverted=(False,), ratio=0.2, epochs=300, evaluate_every=1, 
                 trainer={"epochs": epochs, "batch_size": 100, "evaluate_every": evaluate_every},
                 n_train=300, test=True, init_seed=init_seed, batch_seed=batch_seed)
             for init_seed, batch_seed in seeds for inv in inverted]
+
+
+def sgd_learning_rates(lrs=(0.01, 0.03, 0.1), seeds=((0, 1),)):
+    """Plain SGD at several learning rates, otherwise optimizer_compare_mnist's runs (chapter 1).
+
+    Momentum with eta = 0.01 and alpha = 0.9 moves, on a steady gradient, like SGD with
+    eta / (1 - alpha) = 0.1: this sweep tells a small step from a hard surface.
+    """
+    base = optimizer_compare_mnist(optimizers=("SGD",), seeds=seeds)
+    return [Run(f"SGD, η = {lr}", network=run.network, optimizer=("SGD", {"lr": lr}), trainer=run.trainer,
+                final_test=True, init_seed=run.init_seed, batch_seed=run.batch_seed)
+            for run in base for lr in lrs]
