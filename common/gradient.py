@@ -5,9 +5,22 @@ The check compares backpropagation with central differences
 parameter, the relative error max|a - b| / max(1e-8, max(|a| + |b|)).
 """
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from common.random import as_generator
+
+
+@contextmanager
+def buffers_restored(layers):
+    """Give back the ``layers``' buffers (BatchNorm's running statistics) as they were, on leaving."""
+    saved = [(buffer, buffer.copy()) for layer in layers for buffer in layer.buffers.values()]
+    try:
+        yield
+    finally:
+        for buffer, value in saved:
+            buffer[...] = value
 
 
 def numerical_gradient(f, x, h=1e-5, indices=None):
@@ -43,6 +56,12 @@ def relative_error(a, b, floor=1e-8):
     return float(np.max(np.abs(a - b)) / max(floor, float(np.max(np.abs(a) + np.abs(b)))))
 
 
+def _refuse_all_zero(name, grad):
+    """An all-zero backprop gradient would make any comparison pass: refuse it, naming the parameter."""
+    if not np.any(grad):
+        raise ValueError(f"the gradient of {name!r} is all zero: the check would prove nothing")
+
+
 def gradient_check(network, x, t, train=True, h=1e-5, max_entries=None, rng=None):
     """Relative error between backprop and numerical gradients, one number per parameter.
 
@@ -66,8 +85,7 @@ def gradient_check(network, x, t, train=True, h=1e-5, max_entries=None, rng=None
     numerical = network.numerical_gradient(x, t, train=train, h=h, indices=indices)
     errors = {}
     for key in network.params:
-        if not np.any(analytic[key]):
-            raise ValueError(f"the gradient of {key!r} is all zero: the check would prove nothing")
+        _refuse_all_zero(key, analytic[key])
         chosen = analytic[key] if indices is None or indices[key] is None else analytic[key].reshape(-1)[indices[key]]
         errors[key] = relative_error(chosen, numerical[key])
     return errors
@@ -85,23 +103,20 @@ def layer_gradient_check(layer, x, train=True, h=1e-5, rng=None):
     """
     rng = as_generator(rng)
     x = np.array(x, dtype=np.float64)
-    saved = [(buffer, buffer.copy()) for buffer in layer.buffers.values()]
-    w = rng.standard_normal(layer.forward(x, train).shape)
-    analytic = {"x": layer.backward(w)}
-    analytic.update({name: np.array(grad, dtype=np.float64) for name, grad in layer.grads.items()})
+    with buffers_restored([layer]):
+        w = rng.standard_normal(layer.forward(x, train).shape)
+        analytic = {"x": layer.backward(w)}
+        analytic.update({name: np.array(grad, dtype=np.float64) for name, grad in layer.grads.items()})
 
-    def f():
-        return float(np.sum(layer.forward(x, train) * w))
+        def f():
+            return float(np.sum(layer.forward(x, train) * w))
 
-    numerical = {"x": numerical_gradient(f, x, h)}
-    numerical.update({name: numerical_gradient(f, param, h) for name, param in layer.params.items()})
-    for buffer, value in saved:
-        buffer[...] = value
+        numerical = {"x": numerical_gradient(f, x, h)}
+        numerical.update({name: numerical_gradient(f, param, h) for name, param in layer.params.items()})
     errors = {}
     for name, grad in analytic.items():
         if grad is None:
             continue
-        if not np.any(grad):
-            raise ValueError(f"the gradient of {name!r} is all zero: the check would prove nothing")
+        _refuse_all_zero(name, grad)
         errors[name] = relative_error(grad, numerical[name])
     return errors

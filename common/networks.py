@@ -14,7 +14,7 @@ from collections import OrderedDict
 import numpy as np
 
 from common.functions import label_indices
-from common.gradient import numerical_gradient
+from common.gradient import buffers_restored, numerical_gradient
 from common.initialization import init_std
 from common.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, SoftmaxWithLoss
 from common.random import as_generator
@@ -24,7 +24,8 @@ from common.random import as_generator
 INFERENCE_CHUNK = 1250
 
 
-def _check_size(name, value):
+def positive_int(name, value):
+    """``value`` as an int; a ValueError naming ``name`` unless it is a positive integer."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
@@ -60,10 +61,10 @@ class MultiLayerNet:
         if not weight_decay_lambda >= 0:
             raise ValueError(f"weight_decay_lambda must be >= 0, got {weight_decay_lambda}")
         rng = as_generator(rng)
-        self.input_size = _check_size("input_size", input_size)
-        self.hidden_size_list = [_check_size(f"hidden_size_list[{i}]", size)
+        self.input_size = positive_int("input_size", input_size)
+        self.hidden_size_list = [positive_int(f"hidden_size_list[{i}]", size)
                                  for i, size in enumerate(hidden_size_list)]
-        self.output_size = _check_size("output_size", output_size)
+        self.output_size = positive_int("output_size", output_size)
         self.activation = activation
         self.weight_init_std = weight_init_std
         self.weight_decay_lambda = weight_decay_lambda
@@ -119,20 +120,24 @@ class MultiLayerNet:
         """Cross-entropy of the predictions plus lambda/2 * sum of ||W||^2."""
         return self.last_layer.forward(self.predict(x, train), t) + self.weight_penalty()
 
-    def accuracy(self, x, t):
+    def accuracy(self, x, t, map_chunks=map):
         """Fraction of samples whose highest score is the label, in inference mode.
 
         x: (N, input_size); t: labels (N,) or one-hot (N, output_size).
-        Large inputs are scored INFERENCE_CHUNK rows at a time.
+        Large inputs are scored INFERENCE_CHUNK rows at a time; ``map_chunks``
+        applies the scoring to the chunks' start rows (the Trainer passes a
+        thread pool's ``map``: same chunks, same sum, so the same result).
         """
         x = np.asarray(x)
         if len(x) == 0:
             raise ValueError("accuracy of no samples: x is empty")
         t = label_indices(t, len(x), self.output_size)
-        correct = sum(int(np.count_nonzero(self.predict(x[i:i + INFERENCE_CHUNK]).argmax(axis=1)
-                                           == t[i:i + INFERENCE_CHUNK]))
-                      for i in range(0, len(x), INFERENCE_CHUNK))
-        return correct / len(x)
+
+        def correct(i):
+            scores = self.predict(x[i:i + INFERENCE_CHUNK])
+            return int(np.count_nonzero(scores.argmax(axis=1) == t[i:i + INFERENCE_CHUNK]))
+
+        return sum(map_chunks(correct, range(0, len(x), INFERENCE_CHUNK))) / len(x)
 
     def loss_and_gradient(self, x, t, train=True):
         """Loss and gradients by backpropagation, from one forward and one backward pass.
@@ -162,13 +167,10 @@ class MultiLayerNet:
         The layers' buffers (BatchNorm's running statistics) are restored
         afterwards, so checking does not disturb the network.
         """
-        saved = [(buffer, buffer.copy()) for layer in self.layers.values() for buffer in layer.buffers.values()]
         indices = indices or {}
-        grads = {key: numerical_gradient(lambda: self.loss(x, t, train), param, h, indices.get(key))
-                 for key, param in self.params.items()}
-        for buffer, value in saved:
-            buffer[...] = value
-        return grads
+        with buffers_restored(self.layers.values()):
+            return {key: numerical_gradient(lambda: self.loss(x, t, train), param, h, indices.get(key))
+                    for key, param in self.params.items()}
 
 
 class MultiLayerNetExtend(MultiLayerNet):

@@ -14,6 +14,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from tools.nbval_approx import bound
+
 
 def movement(record):
     """The largest |new - stored| of one logged text, as a share of its tolerance."""
@@ -21,8 +23,8 @@ def movement(record):
     worst = 0.0
     for stored, new in zip(record["stored"], record["new"]):
         stored, new = float(stored), float(new)
-        bound = max(tolerance["abs"], tolerance["rel"] * abs(stored))
-        worst = max(worst, abs(new - stored) / bound if bound else float(new != stored))
+        allowed = bound(stored, tolerance)
+        worst = max(worst, abs(new - stored) / allowed if allowed else float(new != stored))
     return worst
 
 

@@ -67,14 +67,19 @@ def declared_tolerance(source):
     return {"abs": bounds.get("abs", 0.0), "rel": bounds.get("rel", 0.0)}
 
 
+def bound(stored, tolerance):
+    """How far a number may move from ``stored``: the larger of the absolute and the relative bound."""
+    return max(tolerance["abs"], tolerance["rel"] * abs(stored))
+
+
 def within(stored, new, tolerance):
     """True when ``new`` lies within ``tolerance`` of ``stored`` (absolute or relative bound)."""
     if math.isnan(stored) or math.isnan(new):
         return math.isnan(stored) and math.isnan(new)
     if math.isinf(stored) or math.isinf(new):
         return stored == new
-    bound = max(tolerance["abs"], tolerance["rel"] * abs(stored))
-    return abs(new - stored) <= bound * (1 + 1e-9)   # the slack absorbs binary rounding of printed decimals
+    # The slack absorbs the binary rounding of printed decimals.
+    return abs(new - stored) <= bound(stored, tolerance) * (1 + 1e-9)
 
 
 def compare_text(stored, new, tolerance):

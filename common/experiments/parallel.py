@@ -6,8 +6,6 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 
-import numpy as np
-
 from common.networks import INFERENCE_CHUNK
 
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -134,15 +132,9 @@ def threaded_accuracy(network, x, t):
 
     numpy releases the GIL inside matrix products, so each core scores its own
     chunk; the chunks and the sum are those of ``accuracy``, so the result is
-    identical. ``t``: class indices (N,). Inside a worker process one thread is used.
+    identical. Inside a worker process one thread is used.
     """
     threads = evaluation_threads()
     if threads == 1 or len(x) <= INFERENCE_CHUNK:
         return network.accuracy(x, t)
-    starts = range(0, len(x), INFERENCE_CHUNK)
-
-    def correct(i):
-        scores = network.predict(x[i:i + INFERENCE_CHUNK])
-        return int(np.count_nonzero(scores.argmax(axis=1) == t[i:i + INFERENCE_CHUNK]))
-
-    return sum(_thread_pool(threads).map(correct, starts)) / len(x)
+    return network.accuracy(x, t, map_chunks=_thread_pool(threads).map)

@@ -7,15 +7,10 @@ import numpy as np
 
 from common.experiments.parallel import progress_bar, threaded_accuracy
 from common.functions import label_indices
+from common.networks import positive_int
 from common.random import as_generator
 
 ON_DIVERGENCE = ("warn", "ignore")
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _checked_data(name, x, t, network, dtype):
@@ -86,14 +81,14 @@ class Trainer:
                 if len(data) != 2:
                     raise ValueError(f"{name} must be a pair (x, t)")
                 self.held_out[name] = _checked_data(f"{name} data", *data, network, dtype)
-        self.batch_size = min(_positive_int("batch_size", batch_size), len(self.x_train))
+        self.batch_size = min(positive_int("batch_size", batch_size), len(self.x_train))
         self.iterations_per_epoch = max(1, len(self.x_train) // self.batch_size)
         if iterations is not None:
-            self.iterations = _positive_int("iterations", iterations)
+            self.iterations = positive_int("iterations", iterations)
         else:
-            self.iterations = _positive_int("epochs", epochs) * self.iterations_per_epoch
+            self.iterations = positive_int("epochs", epochs) * self.iterations_per_epoch
         self.sampling = sampling
-        self.evaluate_every = _positive_int("evaluate_every", evaluate_every)
+        self.evaluate_every = positive_int("evaluate_every", evaluate_every)
         self.evaluate = bool(self.held_out) if evaluate is None else evaluate
         self.rng = as_generator(rng)
         self.on_divergence = on_divergence
