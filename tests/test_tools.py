@@ -147,6 +147,20 @@ def test_widget_model_ids_are_numbered_by_position(tmp_path):
     assert path.read_text() == first
 
 
+def test_a_line_printed_in_two_pieces_is_stored_as_one(tmp_path):
+    cell = nbformat.v4.new_code_cell("print", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="parameters:"),
+                    nbformat.v4.new_output("stream", name="stdout", text=" ['W1']\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="done\n")]
+    path = tmp_path / "streams.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    notebook_metadata.main([str(path)])
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "parameters: ['W1']\n"), ("stderr", "warning\n"),
+                                                   ("stdout", "done\n")]
+
+
 def test_metadata_cleaner_accepts_a_notebook_without_them(tmp_path):
     path = tmp_path / "plain.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
