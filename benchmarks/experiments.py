@@ -15,10 +15,11 @@ from common.experiments import classic
 from common.experiments.parallel import run_parallel
 from common.gradient import gradient_check
 from common.networks import MultiLayerNetExtend
+from dataset.mnist import load_mnist
 
 
-def _train(runs, data=None):
-    return run_parallel(classic.train_run, runs, shared=data or classic.mnist_data(), progress=False)
+def _train(runs):
+    return run_parallel(classic.train_run, runs, shared=classic.mnist_data(runs), progress=False)
 
 
 def _final_smoothed_losses(trained):
@@ -37,7 +38,7 @@ def weight_init_compare():
 
 def batch_norm_gradient_check():
     """784-100-100-10 with BatchNorm, a batch of 10 (not 1), 200 sampled entries per parameter, float64."""
-    x_train, t_train, _, _ = classic.mnist_data()
+    (x_train, t_train), _ = load_mnist(n_train=10, n_test=0)
     net = MultiLayerNetExtend(784, [100, 100], 10, use_batchnorm=True, rng=np.random.default_rng(0))
     errors = gradient_check(net, x_train[:10], t_train[:10], max_entries=200, rng=np.random.default_rng(1))
     worst = max(errors, key=errors.get)
@@ -79,8 +80,8 @@ def hyperparameter_optimization():
     """500 samples (20 % validation), 784-100x6-10, SGD, 50 epochs, 100 random trials on every core (float32)."""
     from common.experiments.search import ORIGINAL_SPACE, original_problem, random_trials, run_search, sort_results
 
-    x_train, t_train, _, _ = classic.mnist_data()
-    problem = original_problem(x_train, t_train, seed=0)
+    (x_train, t_train), _ = load_mnist(n_train=500, n_test=0)
+    problem = original_problem(x_train, t_train, n_samples=500, seed=0)
     best = sort_results(run_search(random_trials(100, ORIGINAL_SPACE, seed=0), problem, progress=False))[0]
     return (f"best validation accuracy {best['val_acc']:.2f} at lr {best['lr']:.1e}, "
             f"weight decay {best['weight_decay']:.1e}")

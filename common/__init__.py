@@ -8,6 +8,8 @@ Learning from Scratch" code:
 - :mod:`common.initialization` initial weights: Xavier (Glorot), LeCun and He
 - :mod:`common.networks`       ``MultiLayerNet`` and ``MultiLayerNetExtend``
 - :mod:`common.optimizers`     SGD, Momentum, Nesterov, AdaGrad, RMSprop, AdaDelta, Adam, AdamW
+- :mod:`common.schedules`      learning-rate schedules: constant, step decay, cosine, warm-up
+- :mod:`common.augmentation`   random shifts and rotations of MNIST images
 - :mod:`common.gradient`       numerical gradients and the gradient check
 - :mod:`common.random`         seeds to ``numpy.random.Generator`` objects
 

@@ -10,6 +10,9 @@ Every layer follows one protocol, written out in :class:`Layer`:
   layer's parameters are kept as attributes (``dW``, ``db``, ``dgamma``,
   ``dbeta``, the names of the original book) and, by parameter name, in
   ``grads``.
+
+The layers: Affine; the activations Relu, Sigmoid and Tanh; SoftmaxWithLoss
+(the loss at the end); BatchNormalization and LayerNormalization; Dropout.
 - ``params`` maps parameter names to the arrays the layer uses (the network
   holds the same arrays, so an optimizer updating the network's updates the
   layer's); ``buffers`` maps names to state that is not trained (BatchNorm's
@@ -229,6 +232,58 @@ class BatchNormalization(Layer):
         n = dout.shape[0]
         return (self.inv_std / n) * (
             n * dx_hat - dx_hat.sum(axis=0) - self.x_hat * np.sum(dx_hat * self.x_hat, axis=0)
+        )
+
+
+class LayerNormalization(Layer):
+    """Layer Normalization (Ba, Kiros & Hinton 2016) for 2-D input.
+
+    forward: x (N, D) -> out (N, D), with gamma, beta (D,). Each sample is
+      normalized over its own D features:
+      mu_n = mean(x[n]), var_n = mean((x[n] - mu_n)**2),
+      x_hat = (x - mu) / sqrt(var + eps), out = gamma * x_hat + beta.
+    backward: dout (N, D) -> dx (N, D); dgamma = sum(dout * x_hat), dbeta = sum(dout) over N.
+
+    The statistics belong to one sample, not to the batch, so a sample's
+    output does not depend on the others, training and inference compute the
+    same thing (``train`` is ignored), and there are no running statistics.
+    It is Batch Normalization's formula with the roles of the axes swapped:
+    the backward pass is BatchNorm's compact form with sums over the features.
+    ``eps`` = 1e-5 as in BatchNormalization; the variance is the biased one (divide by D).
+    """
+
+    def __init__(self, gamma, beta, eps=1e-5):
+        self.gamma = gamma
+        self.beta = beta
+        self.eps = eps
+        self.x_hat = None
+        self.inv_std = None
+        self.dgamma = None
+        self.dbeta = None
+
+    params = property(lambda self: {"gamma": self.gamma, "beta": self.beta})
+    grads = property(lambda self: {"gamma": self.dgamma, "beta": self.dbeta})
+
+    def forward(self, x, train=True):
+        if x.ndim != 2:
+            raise ValueError(f"LayerNormalization expects 2-D input (N, D), got shape {x.shape}")
+        xc = x - x.mean(axis=1, keepdims=True)
+        var = np.mean(xc * xc, axis=1, keepdims=True)
+        inv_std = 1.0 / np.sqrt(var + self.eps)   # (N, 1): one scale per sample
+        x_hat = xc * inv_std
+        self.inv_std, self.x_hat = inv_std, x_hat
+        return self.gamma * x_hat + self.beta
+
+    def backward(self, dout):
+        """Per sample, with D features: dx = inv_std / D * (D dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = np.sum(dout * self.x_hat, axis=0)
+        dx_hat = dout * self.gamma
+        d = dout.shape[1]
+        return (self.inv_std / d) * (
+            d * dx_hat
+            - dx_hat.sum(axis=1, keepdims=True)
+            - self.x_hat * np.sum(dx_hat * self.x_hat, axis=1, keepdims=True)
         )
 
 

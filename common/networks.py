@@ -1,9 +1,9 @@
 """Fully connected networks for MNIST-sized problems (chapters 1 to 5).
 
 ``MultiLayerNet`` is Affine -> activation, repeated, then Affine -> softmax
-with cross-entropy. ``MultiLayerNetExtend`` adds Batch Normalization (before
-the activation) and Dropout (after it). Parameters live in ``net.params``
-under the keys W1, b1, ..., WL, bL (and gamma1, beta1, ... with BatchNorm);
+with cross-entropy. ``MultiLayerNetExtend`` adds Batch or Layer Normalization
+(before the activation) and Dropout (after it). Parameters live in ``net.params``
+under the keys W1, b1, ..., WL, bL (and gamma1, beta1, ... with a normalization);
 the layers hold the same arrays, so optimizers update in place.
 ``net.weight_keys`` names the weight matrices, the parameters that weight
 decay acts on (not the biases, gamma or beta).
@@ -16,7 +16,7 @@ import numpy as np
 from common.functions import label_indices
 from common.gradient import buffers_restored, numerical_gradient
 from common.initialization import init_std
-from common.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, SoftmaxWithLoss
+from common.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, LayerNormalization, SoftmaxWithLoss
 from common.random import as_generator
 
 # Scores for many samples (accuracy on the 10000 test images) are computed in
@@ -51,8 +51,10 @@ class MultiLayerNet:
                     weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype)
 
     def _build(self, input_size, hidden_size_list, output_size, *, activation, weight_init_std,
-               weight_decay_lambda, rng, dtype, use_batchnorm=False, batchnorm_eps=1e-5, dropout_ratio=None,
-               dropout_inverted=True):
+               weight_decay_lambda, rng, dtype, use_batchnorm=False, batchnorm_eps=1e-5, use_layernorm=False,
+               dropout_ratio=None, dropout_inverted=True):
+        if use_batchnorm and use_layernorm:
+            raise ValueError("use_batchnorm and use_layernorm are both True: choose one normalization")
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; use one of {sorted(ACTIVATIONS)}")
         self.dtype = np.dtype(dtype)
@@ -84,6 +86,9 @@ class MultiLayerNet:
                 self.layers[f"BatchNorm{i}"] = BatchNormalization(np.ones(sizes[i], dtype=self.dtype),
                                                                   np.zeros(sizes[i], dtype=self.dtype),
                                                                   eps=batchnorm_eps)
+            if use_layernorm:
+                self.layers[f"LayerNorm{i}"] = LayerNormalization(np.ones(sizes[i], dtype=self.dtype),
+                                                                  np.zeros(sizes[i], dtype=self.dtype))
             self.layers[f"Activation{i}"] = ACTIVATIONS[activation]()
             if dropout_ratio is not None:
                 self.layers[f"Dropout{i}"] = Dropout(dropout_ratio, inverted=dropout_inverted, rng=rng)
@@ -174,7 +179,7 @@ class MultiLayerNet:
 
 
 class MultiLayerNetExtend(MultiLayerNet):
-    """``MultiLayerNet`` with optional Batch Normalization and Dropout (chapters 3 and 4).
+    """``MultiLayerNet`` with optional Batch or Layer Normalization and Dropout (chapters 3 and 4).
 
     Takes the options of ``MultiLayerNet`` and, keyword-only:
     use_batchnorm: Affine -> BatchNorm -> activation in every hidden layer.
@@ -182,6 +187,11 @@ class MultiLayerNetExtend(MultiLayerNet):
     bias there cancels out (its gradient is exactly zero) and beta takes its
     role. The parameters are then W1, gamma1, beta1, ..., WL, bL.
     batchnorm_eps: the eps of every BatchNorm layer (1e-5; chapter 3 shows what it does).
+    use_layernorm: Affine -> LayerNorm -> activation in every hidden layer
+    (not together with use_batchnorm). Those Affine layers keep their bias:
+    LayerNorm subtracts each sample's mean over its features, which removes
+    only the mean of b over the features, not b's differences between
+    features. The parameters are then W1, b1, gamma1, beta1, ..., WL, bL.
     use_dropout, dropout_ratio: Dropout after every hidden activation.
     dropout_inverted: True (scale while training) or False (the original
     book's scaling at inference); see :class:`common.layers.Dropout`.
@@ -190,12 +200,14 @@ class MultiLayerNetExtend(MultiLayerNet):
 
     def __init__(self, input_size, hidden_size_list, output_size, *, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False, dropout_ratio=0.5,
-                 use_batchnorm=False, batchnorm_eps=1e-5, dropout_inverted=True, rng=None, dtype=np.float64):
+                 use_batchnorm=False, batchnorm_eps=1e-5, use_layernorm=False, dropout_inverted=True, rng=None,
+                 dtype=np.float64):
         self.use_batchnorm = use_batchnorm
+        self.use_layernorm = use_layernorm
         self.use_dropout = use_dropout
         self.dropout_ratio = dropout_ratio
         self._build(input_size, hidden_size_list, output_size, activation=activation,
                     weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype,
-                    use_batchnorm=use_batchnorm, batchnorm_eps=batchnorm_eps,
+                    use_batchnorm=use_batchnorm, batchnorm_eps=batchnorm_eps, use_layernorm=use_layernorm,
                     dropout_ratio=dropout_ratio if use_dropout else None,
                     dropout_inverted=dropout_inverted)

@@ -6,6 +6,9 @@ arrays in ``params`` in place (networks hold references to the same arrays).
 or extra key, or a shape that differs, raises an error naming the key.
 State (velocities, running averages) is created per key on the first call and
 kept across calls, so one optimizer object trains one model.
+The learning rate is the attribute ``lr`` of every optimizer that has one
+(all but AdaDelta), read at each update: a schedule
+(:mod:`common.schedules`) changes it between updates.
 
 Notation: g is the gradient, eta the learning rate (``lr``), and all
 operations are elementwise. Settings outside their valid range (a negative

@@ -157,25 +157,41 @@ def _one_hot(labels, n_classes=10):
     return out
 
 
-def load_mnist(normalize=True, flatten=True, one_hot_label=False):
+def load_mnist(normalize=True, flatten=True, one_hot_label=False, n_train=None, n_test=None):
     """Return ``(x_train, t_train), (x_test, t_test)``: 60000 and 10000 samples.
 
     normalize: pixels as float32 in [0, 1] (else uint8 in 0..255).
     flatten: images as rows of 784 values (else arrays of shape (N, 1, 28, 28)).
     one_hot_label: labels as (N, 10) one-hot float32 rows (else uint8 digits).
+    n_train, n_test: only the first n samples of each set (None: all of them;
+    0: none). An experiment on a subset then converts only what it uses.
     The arrays are fresh copies: changing them does not change later loads.
     """
     raw = _load_raw()
+    n = {"train": _count("n_train", n_train, len(raw["train_labels"])),
+         "test": _count("n_test", n_test, len(raw["test_labels"]))}
 
     def images(x):
-        x = x.astype(np.float32) / np.float32(255.0) if normalize else x.copy()
+        if normalize:
+            x = x.astype(np.float32)
+            x /= np.float32(255.0)  # in place: one large array, not two
+        else:
+            x = x.copy()
         return x.reshape(len(x), 784) if flatten else x.reshape(len(x), 1, 28, 28)
 
     def labels(t):
         return _one_hot(t) if one_hot_label else t.copy()
 
-    return ((images(raw["train_images"]), labels(raw["train_labels"])),
-            (images(raw["test_images"]), labels(raw["test_labels"])))
+    return tuple((images(raw[f"{part}_images"][:n[part]]), labels(raw[f"{part}_labels"][:n[part]]))
+                 for part in ("train", "test"))
+
+
+def _count(name, value, available):
+    if value is None:
+        return available
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= available:
+        raise ValueError(f"{name} must be an integer from 0 to {available}, got {value!r}")
+    return int(value)
 
 
 def fetch(download=True):

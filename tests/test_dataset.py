@@ -128,3 +128,25 @@ def test_loading_twice_prints_nothing_and_returns_independent_copies(monkeypatch
     assert b[0, 0] == 0.0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+@needs_mnist
+def test_a_subset_is_the_first_rows_of_the_whole_set(monkeypatch):
+    if not mnist.os.environ.get("MNIST_DIR"):
+        monkeypatch.setenv("MNIST_DIR", str(SHARED))
+    (x_all, t_all), (x_test_all, _) = load_mnist()
+    (x, t), (x_test, t_test) = load_mnist(n_train=300, n_test=0)
+    np.testing.assert_array_equal(x, x_all[:300])
+    np.testing.assert_array_equal(t, t_all[:300])
+    assert x_test.shape == (0, 784) and t_test.shape == (0,)
+    (_, _), (x_test, _) = load_mnist(n_train=0, n_test=10)
+    np.testing.assert_array_equal(x_test, x_test_all[:10])
+
+
+@pytest.mark.parametrize("n_train", [-1, 60001, 2.5, True])
+def test_a_subset_size_outside_the_set_is_refused(monkeypatch, n_train):
+    monkeypatch.setattr(mnist, "_load_raw", lambda: {
+        "train_images": np.zeros((60000, 28, 28), np.uint8), "train_labels": np.zeros(60000, np.uint8),
+        "test_images": np.zeros((10000, 28, 28), np.uint8), "test_labels": np.zeros(10000, np.uint8)})
+    with pytest.raises(ValueError, match="n_train must be an integer from 0 to 60000"):
+        load_mnist(n_train=n_train)

@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 
 from common.gradient import layer_gradient_check, numerical_gradient, relative_error
-from common.layers import Affine, BatchNormalization, Dropout, Layer, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from common.layers import (
+    Affine,
+    BatchNormalization,
+    Dropout,
+    Layer,
+    LayerNormalization,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
 
 TOL = 1e-7
 
@@ -16,6 +26,7 @@ LAYERS = {
     "Sigmoid": lambda rng: Sigmoid(),
     "Tanh": lambda rng: Tanh(),
     "BatchNormalization": lambda rng: BatchNormalization(rng.standard_normal(5), rng.standard_normal(5)),
+    "LayerNormalization": lambda rng: LayerNormalization(rng.standard_normal(5), rng.standard_normal(5)),
     "Dropout": lambda rng: Dropout(0.3, rng=rng),
 }
 
@@ -47,7 +58,7 @@ def test_every_layer_follows_the_protocol(name, train, rng):
 
 def test_train_flag_matters_only_where_it_should(rng):
     x = rng.standard_normal((6, 5))
-    for name in ("Affine", "Relu", "Sigmoid", "Tanh"):
+    for name in ("Affine", "Relu", "Sigmoid", "Tanh", "LayerNormalization"):
         layer = LAYERS[name](rng)
         np.testing.assert_array_equal(layer.forward(x, train=True), layer.forward(x, train=False), err_msg=name)
     for name in ("BatchNormalization", "Dropout"):
@@ -221,6 +232,49 @@ def test_batchnorm_of_one_sample_is_all_zero():
 def test_batchnorm_names_a_wrong_input_shape():
     with pytest.raises(ValueError, match=r"2-D input.*\(5,\)"):
         BatchNormalization(np.ones(5), np.zeros(5)).forward(np.zeros(5))
+
+
+# --- layer normalization -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("train", [True, False])
+def test_layernorm_gradients(train, rng):
+    x = rng.standard_normal((6, 5)) * 3 + 1
+    layer = LayerNormalization(rng.standard_normal(5), rng.standard_normal(5))
+    errors = layer_gradient_check(layer, x, train=train, rng=rng)
+    assert set(errors) == {"x", "gamma", "beta"}
+    assert max(errors.values()) < TOL, errors
+    assert layer.buffers == {}, "no running statistics"
+
+
+def test_layernorm_golden_values():
+    # each row has two features: x_hat = +-1 (eps = 0), then gamma * x_hat + beta, whatever the other rows hold
+    x = np.array([[1.0, 3.0], [0.0, 4.0]])  # means 2 and 2, variances 1 and 4
+    layer = LayerNormalization(np.array([2.0, 1.0]), np.array([0.0, 10.0]), eps=0.0)
+    np.testing.assert_allclose(layer.forward(x), [[-2.0, 11.0], [-2.0, 11.0]], rtol=1e-15)
+    # BatchNorm normalizes the columns instead: means (0.5, 3.5), variances (0.25, 0.25)
+    batchnorm = BatchNormalization(np.array([2.0, 1.0]), np.array([0.0, 10.0]), eps=0.0)
+    np.testing.assert_allclose(batchnorm.forward(x), [[2.0, 9.0], [-2.0, 11.0]], rtol=1e-15)
+
+
+def test_layernorm_treats_each_sample_alone(rng):
+    layer = LayerNormalization(rng.standard_normal(7), rng.standard_normal(7))
+    x = rng.standard_normal((5, 7)) * [[1.0], [10.0], [0.1], [3.0], [1.0]] + 2.0
+    batch = layer.forward(x, train=True)
+    for n in range(5):   # a batch of one gives the same row as the batch of five
+        np.testing.assert_allclose(layer.forward(x[n:n + 1], train=True)[0], batch[n], rtol=1e-14, atol=1e-14)
+    np.testing.assert_array_equal(layer.forward(x, train=False), batch)   # training and inference agree
+    x_hat = (batch - layer.beta) / layer.gamma
+    np.testing.assert_allclose(x_hat.mean(axis=1), 0.0, atol=1e-12)       # every row: mean 0, variance 1
+    np.testing.assert_allclose(x_hat.var(axis=1), 1.0, rtol=1e-3)
+    # the input gradient of every sample sums to zero over its features (its own mean is subtracted)
+    np.testing.assert_allclose(layer.backward(rng.standard_normal((5, 7))).sum(axis=1), 0.0, atol=1e-12)
+
+
+def test_layernorm_keeps_the_dtype_and_names_a_wrong_input_shape():
+    layer = LayerNormalization(np.ones(3, dtype=np.float32), np.zeros(3, dtype=np.float32))
+    assert layer.forward(np.linspace(0, 1, 6, dtype=np.float32).reshape(2, 3)).dtype == np.float32
+    with pytest.raises(ValueError, match=r"2-D input.*\(3,\)"):
+        layer.forward(np.zeros(3))
 
 
 # --- dropout --------------------------------------------------------------------------------------------------

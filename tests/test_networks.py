@@ -40,6 +40,50 @@ def test_batchnorm_network_gradient_check_on_several_samples(train, rng):
     assert max(errors.values()) < TOL, errors
 
 
+@pytest.mark.parametrize("train", [True, False])
+def test_layernorm_network_gradient_check(train, rng):
+    x, t = small_batch(rng)
+    net = MultiLayerNetExtend(5, [6, 4], 3, use_layernorm=True, weight_init_std=0.5, activation="tanh",
+                              weight_decay_lambda=0.05, rng=rng)
+    for key in ("gamma1", "beta1", "gamma2", "beta2", "b1", "b2"):   # away from the trivial start (1, 0)
+        net.params[key][...] = rng.standard_normal(net.params[key].shape)
+    errors = gradient_check(net, x, t, train=train)
+    assert set(errors) == {"W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2", "W3", "b3"}
+    assert max(errors.values()) < TOL, errors
+
+
+def test_layernorm_network_layers_and_the_bias_that_does_not_cancel(rng):
+    net = MultiLayerNetExtend(5, [6, 4], 3, use_layernorm=True, rng=rng)
+    assert list(net.layers) == ["Affine1", "LayerNorm1", "Activation1", "Affine2", "LayerNorm2", "Activation2",
+                                "Affine3"]
+    assert net.params["gamma1"] is net.layers["LayerNorm1"].gamma and net.params["b1"] is net.layers["Affine1"].b
+    assert net.weight_keys == ("W1", "W2", "W3")
+    x, t = small_batch(rng)
+    _, grads = net.loss_and_gradient(x, t)
+    # LayerNorm removes the mean of b over the features, and only that: the gradient of b has no mean
+    # component, but is not zero
+    np.testing.assert_allclose(grads["b1"].sum(), 0.0, atol=1e-12)
+    assert np.abs(grads["b1"]).max() > 1e-3
+
+
+def test_a_layernorm_network_scores_each_sample_alone_and_learns(rng, blobs):
+    net = MultiLayerNetExtend(8, [16], 3, use_layernorm=True, rng=rng)
+    x, t = blobs(n=120)
+    np.testing.assert_allclose(net.predict(x[:1], train=True)[0], net.predict(x, train=True)[0], rtol=1e-12)
+    np.testing.assert_array_equal(net.predict(x, train=True), net.predict(x, train=False))
+    before = net.accuracy(x, t)
+    optimizer = SGD(lr=0.1)
+    for step in range(60):
+        batch = slice(20 * (step % 6), 20 * (step % 6 + 1))
+        optimizer.update(net.params, net.gradient(x[batch], t[batch]))
+    assert before < 0.7 and net.accuracy(x, t) > 0.9
+
+
+def test_batchnorm_and_layernorm_together_are_refused():
+    with pytest.raises(ValueError, match="use_batchnorm and use_layernorm are both True"):
+        MultiLayerNetExtend(5, [4], 3, use_batchnorm=True, use_layernorm=True)
+
+
 def test_dropout_network_gradient_check_in_inference_mode(rng):
     x, t = small_batch(rng)
     net = MultiLayerNetExtend(5, [6, 4], 3, use_dropout=True, dropout_ratio=0.3,

@@ -4,12 +4,18 @@ import os
 
 import pytest
 
-from common.experiments.parallel import BLAS_THREAD_VARIABLES, available_cores, single_threaded_blas
+from common.experiments.parallel import BLAS_THREAD_VARIABLES, available_cores, default_workers, single_threaded_blas
 
 
 def test_available_cores_is_a_positive_count_no_larger_than_the_machine():
     cores = available_cores()
     assert isinstance(cores, int) and 1 <= cores <= os.cpu_count()
+
+
+@pytest.mark.parametrize("n_tasks, cores, expected", [(3, 2, 3), (4, 2, 4), (5, 2, 2), (100, 2, 2),
+                                                      (1, 2, 1), (2, 1, 1), (7, 4, 7), (9, 4, 4)])
+def test_default_workers_share_the_cores_when_a_last_round_would_leave_one_idle(n_tasks, cores, expected):
+    assert default_workers(n_tasks, cores) == expected
 
 
 def test_single_threaded_blas_sets_and_then_restores_the_variables(monkeypatch):

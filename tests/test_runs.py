@@ -113,3 +113,36 @@ def test_the_sgd_learning_rate_sweep_differs_from_the_comparison_only_in_the_rat
     sweep = classic.sgd_learning_rates(lrs=(0.03, 0.1))
     assert [r.optimizer for r in sweep] == [("SGD", {"lr": 0.03}), ("SGD", {"lr": 0.1})]
     assert all((r.network, r.trainer, r.init_seed, r.batch_seed) == (base.network, base.trainer, 0, 1) for r in sweep)
+
+
+def test_the_data_of_some_runs_are_the_images_they_use(monkeypatch):
+    asked = []
+    monkeypatch.setattr("dataset.mnist.load_mnist", lambda **kw: asked.append(kw) or ((None, None), (None, None)))
+    classic.mnist_data(classic.batch_norm_test())
+    classic.mnist_data(classic.overfit_weight_decay())
+    classic.mnist_data(classic.weight_init_compare())
+    classic.mnist_data(classic.optimizer_compare_mnist())
+    assert asked == [{"n_train": 1000, "n_test": 0}, {"n_train": 300, "n_test": None},
+                     {"n_train": None, "n_test": 0}, {"n_train": None, "n_test": None}]
+
+
+def test_a_run_on_more_images_than_the_data_hold_is_refused(blobs):
+    x, t = blobs(n=120, features=784, classes=10, seed=4)
+    run = classic.batch_norm_test()[0]
+    with pytest.raises(ValueError, match="uses 1000 training images but the data hold 120"):
+        classic.train_run(run, (x, t, x[:0], t[:0]))
+
+
+def test_validation_images_follow_the_training_images_and_are_never_trained_on(blobs):
+    from dataclasses import replace
+
+    x, t = blobs(n=120, features=784, classes=10, seed=4)
+    run = replace(tiny_runs()[0], n_train=60, n_validation=40, trainer={"epochs": 2, "batch_size": 20},
+                  final_test=False)
+    result = classic.train_run(run, (x, t, x[:0], t[:0]))
+    assert result.history["validation_acc"][-1] == result.network.accuracy(x[60:100], t[60:100])
+    assert result.history["train_acc"][-1] == result.network.accuracy(x[:60], t[:60])
+    with pytest.raises(ValueError, match="uses 140 training images but the data hold 120"):
+        classic.train_run(replace(run, n_validation=80), (x, t, x[:0], t[:0]))
+    with pytest.raises(ValueError, match="n_validation needs n_train"):
+        classic.train_run(replace(run, n_train=None), (x, t, x[:0], t[:0]))

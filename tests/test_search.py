@@ -11,13 +11,16 @@ from common.experiments.search import (
     Trial,
     format_table,
     grid_trials,
+    hyperband_brackets,
     log_grid,
     log_uniform,
     narrow_space,
+    optuna_search,
     random_trials,
     run_search,
     run_trial,
     sort_results,
+    successive_halving,
 )
 
 
@@ -150,3 +153,128 @@ def test_narrow_space_spans_the_best_trials_with_a_margin():
     space = narrow_space(results, top=2, margin=0.5)
     np.testing.assert_allclose(space["lr"], (1e-3 / 10**0.5, 1e-2 * 10**0.5))
     np.testing.assert_allclose(space["weight_decay"], (1e-6 / 10**0.5, 1e-5 * 10**0.5))
+
+
+# --- successive halving and Hyperband -----------------------------------------------------------------------
+
+def rising(final, epochs=9):
+    """A made-up validation curve from 0.1 before training up to ``final`` after ``epochs`` epochs, linearly."""
+    return list(np.linspace(0.1, final, epochs + 1))
+
+
+def test_successive_halving_of_nine_trials_by_hand():
+    finals = [0.50, 0.90, 0.60, 0.80, 0.55, 0.95, 0.70, 0.85, 0.65]
+    outcome = successive_halving([rising(f) for f in finals], min_epochs=1, eta=3)
+    assert [(rung.epochs, rung.trials) for rung in outcome.rungs] == [
+        (1, tuple(range(9))),      # all nine after 1 epoch: the straight lines keep their order
+        (3, (1, 5, 7)),            # the best three, 0.95, 0.90, 0.85 at the end, listed by index
+        (9, (5,)),                 # the best one, trained to the end
+    ]
+    assert outcome.winner == 5
+    assert outcome.epochs_spent == 9 * 1 + 3 * (3 - 1) + 1 * (9 - 3) == 21   # instead of 9 * 9 = 81
+    assert outcome.rungs[1].scores == pytest.approx([rising(0.90)[3], rising(0.95)[3], rising(0.85)[3]])
+
+
+def test_successive_halving_drops_a_late_bloomer():
+    curves = [rising(f) for f in (0.50, 0.90, 0.60, 0.80, 0.55, 0.95, 0.70, 0.85, 0.65)]
+    curves.append([0.1, 0.1, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99])   # slow start, the best at the end
+    outcome = successive_halving(curves, min_epochs=1, eta=3)
+    assert 9 not in outcome.rungs[1].trials, "judged after one epoch, when it looked worst"
+    assert outcome.winner == 5 and max(range(10), key=lambda i: curves[i][-1]) == 9
+
+
+def test_successive_halving_breaks_ties_by_trial_index_and_keeps_at_least_one():
+    flat = [[0.1, 0.5, 0.5, 0.5]] * 5   # five equal trials, eta 3: keep floor(5 / 3) = 1, the first
+    outcome = successive_halving(flat, min_epochs=1, eta=3)
+    assert [rung.trials for rung in outcome.rungs] == [(0, 1, 2, 3, 4), (0,)]
+    assert outcome.winner == 0 and outcome.epochs_spent == 5 * 1 + 1 * 2
+    two = successive_halving([rising(0.5), rising(0.6)], min_epochs=1, eta=3)   # floor(2 / 3) = 0, but 1 goes on
+    assert [rung.trials for rung in two.rungs] == [(0, 1), (1,)] and two.winner == 1
+
+
+def test_successive_halving_stops_at_max_epochs():
+    curves = [rising(f, epochs=10) for f in (0.3, 0.9, 0.5, 0.7)]
+    outcome = successive_halving(curves, min_epochs=3, eta=2)     # budgets 3, 6, then 12 capped at 10
+    assert [(rung.epochs, len(rung.trials)) for rung in outcome.rungs] == [(3, 4), (6, 2), (10, 1)]
+    assert outcome.epochs_spent == 4 * 3 + 2 * 3 + 1 * 4
+    ten = [rising(0.1 * i + 0.05) for i in range(10)]
+    outcome = successive_halving(ten, min_epochs=1, eta=3, max_epochs=3)
+    # budget 3 is the maximum: the race ends there with three trials, the best of them wins
+    assert [(rung.epochs, rung.trials) for rung in outcome.rungs] == [(1, tuple(range(10))), (3, (7, 8, 9))]
+    assert outcome.winner == 9 and outcome.epochs_spent == 10 * 1 + 3 * 2
+
+
+@pytest.mark.parametrize("curves, kwargs, message", [
+    ([], {}, "curves is empty"),
+    ([[0.1, 0.2], [0.1, 0.2, 0.3]], {}, r"different lengths \[2, 3\]: give max_epochs"),
+    ([[0.1, 0.2], [0.1, 0.2, 0.3]], {"max_epochs": 2}, r"curves\[0\] has 2 entries, max_epochs=2 needs 3"),
+    ([[0.1, 0.2, 0.3]], {"min_epochs": 3}, "min_epochs=3 is more than max_epochs=2"),
+    ([[0.1, 0.2, 0.3]], {"min_epochs": 0}, "min_epochs must be a positive integer, got 0"),
+    ([[0.1, 0.2, 0.3]], {"eta": 1}, "eta must be an integer >= 2, got 1"),
+    ([0.1, 0.2], {}, r"curves\[0\] must be a list of accuracies"),
+])
+def test_successive_halving_names_bad_input(curves, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        successive_halving(curves, **{"min_epochs": 1, **kwargs})
+
+
+def test_hyperband_brackets_are_the_papers_table():
+    brackets = hyperband_brackets(81, eta=3)   # Li et al. 2018, Table 1
+    assert [(b.n_trials, b.min_epochs) for b in brackets] == [(81, 1), (34, 3), (15, 9), (8, 27), (5, 81)]
+    assert brackets[0].rungs == ((81, 1), (27, 3), (9, 9), (3, 27), (1, 81))
+    assert brackets[1].rungs == ((34, 3), (11, 9), (3, 27), (1, 81))
+    assert brackets[3].rungs == ((8, 27), (2, 81))
+    assert [b.rungs for b in hyperband_brackets(10, eta=3)] == [   # R not a power of eta: rounded budgets
+        ((9, 1), (3, 3), (1, 10)), ((5, 3), (1, 10)), ((3, 10),)]
+    with pytest.raises(ValueError, match="eta must be an integer >= 2"):
+        hyperband_brackets(81, eta=1.5)
+
+
+def test_successive_halving_runs_each_hyperband_bracket():
+    rng = np.random.default_rng(0)
+    for bracket in hyperband_brackets(27, eta=3):
+        curves = [rising(f, epochs=27) for f in rng.uniform(0.5, 1.0, bracket.n_trials)]
+        outcome = successive_halving(curves, bracket.min_epochs, eta=3)
+        assert [(len(rung.trials), rung.epochs) for rung in outcome.rungs] == list(bracket.rungs)
+
+
+# --- Optuna ---------------------------------------------------------------------------------------------------
+
+def test_optuna_search_is_reproducible_and_prunes(tiny_problem):
+    results, epochs = optuna_search(tiny_problem(), 12, seed=0, space=SPACE)
+    again, epochs_again = optuna_search(tiny_problem(), 12, seed=0, space=SPACE)
+    assert again == results and epochs_again == epochs
+    assert [r["trial"] for r in results] == list(range(12))
+    pruned = [r for r in results if r["pruned_at"] is not None]
+    assert pruned, "the median pruner stopped some trials"
+    assert all(r["trial"] >= 5 for r in pruned), "not before 5 trials have completed"
+    for r in results:
+        trained = r["pruned_at"] or 3
+        assert len(r["val_curve"]) == len(r["train_curve"]) == trained + 1
+        assert r["val_acc"] == r["val_curve"][-1] and r["train_acc"] == r["train_curve"][-1]
+        assert SPACE["lr"][0] <= r["lr"] <= SPACE["lr"][1]
+    assert epochs == sum((r["pruned_at"] or 3) for r in results) < 12 * 3
+    assert max(r["val_acc"] for r in results) > 0.8
+    other, _ = optuna_search(tiny_problem(), 12, seed=1, space=SPACE)
+    assert [r["lr"] for r in other] != [r["lr"] for r in results]
+
+
+def test_an_optuna_trial_trains_as_run_trial_does(tiny_problem):
+    results, epochs = optuna_search(tiny_problem(), 3, seed=4, space=SPACE, pruner=False)
+    assert epochs == 3 * 3 and all(r["pruned_at"] is None for r in results)
+    children = np.random.SeedSequence(4).spawn(3)
+    for r in results:
+        fixed = {"lr": r["lr"], "weight_decay": r["weight_decay"]}
+        reference = run_trial(Trial(r["trial"], children[r["trial"]], fixed=fixed), tiny_problem())
+        assert {**reference, "pruned_at": None} == r, "epoch by epoch, the same batches as one run"
+
+
+def test_optuna_search_names_bad_settings(tiny_problem):
+    with pytest.raises(ValueError, match="n_trials must be a positive integer, got 0"):
+        optuna_search(tiny_problem(), 0)
+    with pytest.raises(ValueError, match=r"space names \['lr'\], expected"):
+        optuna_search(tiny_problem(), 2, space={"lr": (1e-3, 1.0)})
+    with pytest.raises(ValueError, match=r"space\['lr'\] = \(0.0, 1.0\): need 0 < low < high"):
+        optuna_search(tiny_problem(), 2, space={**SPACE, "lr": (0.0, 1.0)})
+    with pytest.raises(ValueError, match="pruner must be True, False or an optuna pruner"):
+        optuna_search(tiny_problem(), 2, pruner="median")

@@ -223,3 +223,40 @@ def test_divergence_is_recorded_silently_with_ignore(data):
         history = trainer.train()
     assert history["diverged_at"] == expected is not None
     assert len(history["train_loss"]) == ITERATIONS
+
+
+def test_a_schedule_sets_the_learning_rate_before_every_update(data):
+    from common.optimizers import AdaDelta
+    from common.schedules import StepDecay
+
+    trainer = make_trainer(data, epochs=2, schedule=StepDecay(0.1, step=3, factor=0.5))
+    history = trainer.train()                  # 2 epochs of 5 updates
+    assert history["lr"] == [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125]
+    assert trainer.optimizer.lr == 0.0125
+    x, t = data
+    with pytest.raises(ValueError, match="AdaDelta has no learning rate"):
+        Trainer(MultiLayerNet(8, [10], 3), AdaDelta(), x, t, epochs=1, schedule=StepDecay(0.1, step=3))
+
+
+def test_a_constant_schedule_trains_exactly_as_no_schedule(data):
+    from common.schedules import Constant
+
+    plain = make_trainer(data).train()
+    scheduled = make_trainer(data, schedule=Constant(0.1)).train()
+    assert scheduled.pop("lr") == [0.1] * 25
+    assert scheduled == plain
+
+
+def test_augmentation_changes_the_training_batches_only(data):
+    seen = []
+
+    def flip(x, rng):
+        seen.append(x.copy())
+        return -x
+
+    x, t = data
+    trainer = make_trainer(data, epochs=1, augment=flip)
+    history = trainer.train()
+    assert len(seen) == 5 and all(batch.shape == (40, 8) for batch in seen)
+    assert history["train_acc"][-1] == trainer.network.accuracy(x[:200], t[:200])   # evaluated on the data as given
+    assert make_trainer(data, epochs=1).train()["train_loss"] != history["train_loss"]

@@ -21,6 +21,7 @@ COLORS = {
     "AdaDelta": "#e377c2",
     "Adam": "#d62728",
     "AdamW": "#7f7f7f",
+    "SGD, η = 0.1": "#17becf",
     # initial weights (chapter 2)
     "std=1": "#bcbd22",
     "std=0.01": "#1f77b4",

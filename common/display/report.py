@@ -44,3 +44,22 @@ def approx(value, digits=None):
     """``value`` as an :class:`Approx`, rounded to ``digits`` decimals when given."""
     value = float(value)
     return Approx(round(value, digits) if digits is not None else value)
+
+
+def seed_summary(values, digits=3):
+    """One line per label: mean ± standard deviation over seeds, then the lowest and highest value.
+
+    ``values`` {label: [one value per seed]}; the numbers print with ``≈``.
+    The spread is the standard deviation of the seeds' values (ddof=1): how
+    much one run may differ from another, not the uncertainty of the mean.
+    """
+    width = max(len(label) for label in values)
+    lines = []
+    for label, seeds in values.items():
+        seeds = [float(v) for v in seeds]
+        mean = sum(seeds) / len(seeds)
+        spread = (sum((v - mean) ** 2 for v in seeds) / (len(seeds) - 1)) ** 0.5 if len(seeds) > 1 else 0.0
+        lines.append(f"{label:<{width}}  {approx(mean):.{digits}f} ± {approx(spread):.{digits}f}  "
+                     f"(lowest {approx(min(seeds)):.{digits}f}, highest {approx(max(seeds)):.{digits}f}, "
+                     f"{len(seeds)} seeds)")
+    return "\n".join(lines)

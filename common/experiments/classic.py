@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from common.experiments.trainer import Trainer
-from common.networks import MultiLayerNetExtend
+from common.networks import MultiLayerNetExtend, positive_int
 from common.optimizers import OPTIMIZERS
 
 
@@ -28,6 +28,9 @@ class Run:
     optimizer: (name in ``common.optimizers.OPTIMIZERS``, settings).
     trainer: keyword arguments of ``Trainer`` (epochs or iterations, batch_size, ...).
     n_train: train on the first n training images (None: all 60000).
+    n_validation: hold out the next n training images (after the first
+    n_train) as validation data, evaluated with the training data
+    ('validation_acc'); they are never trained on. Needs n_train.
     test: evaluate on the 10000 test images during training ('test_acc');
     final_test: measure the test accuracy once, after training ('final_test_acc').
     init_seed: seed of the initial weights (and of dropout masks).
@@ -41,6 +44,7 @@ class Run:
     optimizer: tuple = ("SGD", {"lr": 0.01})
     trainer: dict = field(default_factory=dict)
     n_train: int = None
+    n_validation: int = 0
     test: bool = False
     final_test: bool = False
     init_seed: int = 0
@@ -56,11 +60,21 @@ class Trained(NamedTuple):
     network: MultiLayerNetExtend
 
 
-def mnist_data():
-    """The shared data of every run: (x_train, t_train, x_test, t_test)."""
+def mnist_data(runs=None):
+    """The shared data of every run: (x_train, t_train, x_test, t_test).
+
+    runs: the runs that will use the data; then only the training images they
+    train on are loaded, and the test images only if one of them is tested.
+    """
     from dataset.mnist import load_mnist
 
-    (x_train, t_train), (x_test, t_test) = load_mnist()
+    n_train = n_test = None
+    if runs is not None:
+        runs = list(runs)
+        n_train = (None if any(run.n_train is None for run in runs)
+                   else max(run.n_train + run.n_validation for run in runs))
+        n_test = None if any(run.test or run.final_test for run in runs) else 0
+    (x_train, t_train), (x_test, t_test) = load_mnist(n_train=n_train, n_test=n_test)
     return x_train, t_train, x_test, t_test
 
 
@@ -79,13 +93,28 @@ def train_run(run, data):
     network = build_network(run, rng)
     name, settings = run.optimizer
     batches = rng if run.batch_seed is None else np.random.default_rng(run.batch_seed)
+    if run.n_validation and run.n_train is None:
+        raise ValueError(f"run {run.label!r}: n_validation needs n_train (the validation images follow them)")
+    needed = (run.n_train or 0) + run.n_validation
+    if needed > len(x_train):
+        raise ValueError(f"run {run.label!r} uses {needed} training images but the data hold {len(x_train)}")
     x, t = x_train[:run.n_train], t_train[:run.n_train]
-    trainer = Trainer(network, OPTIMIZERS[name](**settings), x, t, test=(x_test, t_test) if run.test else None,
-                      rng=batches, progress=None, **run.trainer)
+    validation = (x_train[run.n_train:needed], t_train[run.n_train:needed]) if run.n_validation else None
+    trainer = Trainer(network, OPTIMIZERS[name](**settings), x, t, validation=validation,
+                      test=(x_test, t_test) if run.test else None, rng=batches, progress=None, **run.trainer)
     history = trainer.train()
     if run.final_test:
         history["final_test_acc"] = network.accuracy(x_test, t_test)
     return Trained(run, history, network)
+
+
+def seed_pairs(n):
+    """``n`` (init_seed, batch_seed) pairs, every seed different: (0, 1), (2, 3), (4, 5), ...
+
+    The first pair is the one of the chapters' single runs, so a study over
+    seeds can reuse that run as its first seed.
+    """
+    return [(2 * k, 2 * k + 1) for k in range(positive_int("n", n))]
 
 
 # The original book's four optimizers and chapter 1's three more (settings in chapter 1, section 9).

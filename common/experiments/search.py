@@ -1,4 +1,4 @@
-"""Hyperparameter search: random and grid trials, run in parallel processes (chapter 5).
+"""Hyperparameter search: random and grid trials in parallel processes, successive halving, Optuna (chapter 5).
 
 A *trial* trains one network with one setting of the hyperparameters (the
 learning rate ``lr`` of SGD and the weight decay ``weight_decay``) and records
@@ -17,9 +17,16 @@ an importable module, and not in a notebook: with the 'spawn' start method
 a worker finds it by importing this module. The problem, data included,
 travels to each worker once, when it starts, not once per trial
 (:func:`common.experiments.parallel.run_parallel`).
+
+Beyond random search: :func:`successive_halving` and :func:`hyperband_brackets`
+decide which trials deserve more epochs, computed on learning curves that a
+search has already recorded (so they train nothing themselves), and
+:func:`optuna_search` runs the same problem with Optuna's TPE sampler and
+median pruner.
 """
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +35,7 @@ from common.display.report import approx
 from common.experiments.data import train_validation_split
 from common.experiments.parallel import run_parallel
 from common.experiments.trainer import Trainer
-from common.networks import MultiLayerNet
+from common.networks import MultiLayerNet, positive_int
 from common.optimizers import SGD
 
 # The search space of the original book (ch. 6): lr = 10^U(-6, -2), weight decay = 10^U(-8, -4).
@@ -119,6 +126,13 @@ class SearchProblem:
     dtype: type = np.float64
 
 
+def _network(problem, weight_decay, rng):
+    """The network of one trial of ``problem``, its initial weights drawn from ``rng``."""
+    p = problem
+    return MultiLayerNet(p.x_train.shape[1], p.hidden_size_list, p.output_size, activation=p.activation,
+                         weight_init_std=p.weight_init_std, weight_decay_lambda=weight_decay, rng=rng, dtype=p.dtype)
+
+
 def run_trial(trial, problem):
     """Train one network for ``trial`` on ``problem``; return a dict of results.
 
@@ -134,9 +148,7 @@ def run_trial(trial, problem):
         settings[name] = log_uniform(rng, low, high)
     if sorted(settings) != sorted(HYPERPARAMETERS):
         raise ValueError(f"trial {trial.index} sets {sorted(settings)}, expected {list(HYPERPARAMETERS)}")
-    network = MultiLayerNet(p.x_train.shape[1], p.hidden_size_list, p.output_size,
-                            activation=p.activation, weight_init_std=p.weight_init_std,
-                            weight_decay_lambda=settings["weight_decay"], rng=rng, dtype=p.dtype)
+    network = _network(p, settings["weight_decay"], rng)
     trainer = Trainer(network, SGD(lr=settings["lr"]), p.x_train, p.t_train, validation=(p.x_val, p.t_val),
                       epochs=p.epochs, batch_size=p.batch_size, rng=rng, on_divergence="ignore")
     history = trainer.train()   # on_divergence="ignore": no warning when a large η overflows
@@ -204,3 +216,210 @@ def original_problem(x, t, n_samples=500, validation_ratio=0.2, seed=0):
                                                                 rng=np.random.default_rng(seed))
     return SearchProblem(x_train, t_train, x_val, t_val, hidden_size_list=(100,) * 6, epochs=50, batch_size=100,
                          dtype=np.float32)
+
+
+# --- successive halving and Hyperband, on recorded learning curves -------------------------------------------
+
+@dataclass(frozen=True)
+class Rung:
+    """One round of successive halving: every trial in ``trials`` has been trained ``epochs`` epochs.
+
+    ``scores`` are their validation accuracies after that many epochs, in the order of ``trials``
+    (increasing trial index).
+    """
+
+    epochs: int
+    trials: tuple
+    scores: tuple
+
+
+@dataclass(frozen=True)
+class Halving:
+    """The outcome of :func:`successive_halving`: its rungs, the winning trial and the epochs it trained."""
+
+    rungs: tuple
+    winner: int
+    epochs_spent: int
+
+
+def _check_eta(eta):
+    if isinstance(eta, bool) or not isinstance(eta, (int, np.integer)) or eta < 2:
+        raise ValueError(f"eta must be an integer >= 2, got {eta!r}")
+    return int(eta)
+
+
+def successive_halving(curves, min_epochs, eta=3, *, max_epochs=None):
+    """Successive halving (Jamieson & Talwalkar 2016) replayed on recorded validation curves.
+
+    curves: one validation-accuracy curve per trial, indexed by epoch (entry e
+    after e epochs, entry 0 before training), e.g. the 'val_curve' of
+    :func:`run_search`'s results. max_epochs: the most epochs a trial may
+    get; None means every curve's last epoch (the curves must then have the
+    same length); otherwise each curve needs at least max_epochs + 1 entries.
+
+    Every trial starts with a budget of ``min_epochs``. At each rung, the
+    trials still in the race are scored by their accuracy after ``budget``
+    epochs; the best floor(n / eta) of them (at least 1) go on, ties broken
+    by the lower trial index, and the budget is multiplied by ``eta``
+    (at most max_epochs). The race ends at the rung where one trial is left
+    or the budget has reached max_epochs; the winner is the best trial of
+    that last rung (the lower index on a tie), trained to that rung's budget.
+    Epochs spent: a trial promoted from budget b to b' trains b' - b more
+    epochs (it goes on from where it stopped), so the total is the sum over
+    rungs of (trials in the rung) x (budget - previous budget).
+    A trial that starts slowly is judged by its early epochs and can be
+    dropped even if it would have been the best at the end: the price of
+    the saving.
+    """
+    curves = [np.asarray(curve, dtype=np.float64) for curve in curves]
+    if not curves:
+        raise ValueError("curves is empty: there are no trials")
+    for i, curve in enumerate(curves):
+        if curve.ndim != 1 or len(curve) < 2:
+            raise ValueError(f"curves[{i}] must be a list of accuracies, one per epoch from 0, got shape {curve.shape}")
+    if max_epochs is None:
+        lengths = {len(curve) for curve in curves}
+        if len(lengths) > 1:
+            raise ValueError(f"the curves have different lengths {sorted(lengths)}: give max_epochs")
+        max_epochs = lengths.pop() - 1
+    max_epochs = positive_int("max_epochs", max_epochs)
+    for i, curve in enumerate(curves):
+        if len(curve) < max_epochs + 1:
+            raise ValueError(f"curves[{i}] has {len(curve)} entries, max_epochs={max_epochs} needs {max_epochs + 1}")
+    min_epochs = positive_int("min_epochs", min_epochs)
+    if min_epochs > max_epochs:
+        raise ValueError(f"min_epochs={min_epochs} is more than max_epochs={max_epochs}")
+    eta = _check_eta(eta)
+
+    survivors, budget, previous_budget = list(range(len(curves))), min_epochs, 0
+    rungs, epochs_spent = [], 0
+    while True:
+        epochs_spent += len(survivors) * (budget - previous_budget)
+        rungs.append(Rung(budget, tuple(survivors), tuple(float(curves[i][budget]) for i in survivors)))
+        ranked = sorted(survivors, key=lambda i: (-curves[i][budget], i))   # best first, then lower index
+        if len(survivors) == 1 or budget == max_epochs:
+            return Halving(tuple(rungs), ranked[0], epochs_spent)
+        survivors = sorted(ranked[:max(1, len(survivors) // eta)])
+        previous_budget, budget = budget, min(budget * eta, max_epochs)
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """One bracket of Hyperband: successive halving from ``n_trials`` trials at ``min_epochs`` epochs.
+
+    ``rungs`` lists (trials, epochs) per rung, down to the last one at max_epochs.
+    """
+
+    n_trials: int
+    min_epochs: int
+    rungs: tuple
+
+
+def hyperband_brackets(max_epochs, eta=3):
+    """The brackets of Hyperband (Li et al. 2018) for a budget of ``max_epochs`` (R) per trial.
+
+    With s_max the largest s such that eta^s <= R, bracket s = s_max, ..., 0
+    starts n = ceil((s_max + 1) / (s + 1) * eta^s) trials at r = R / eta^s
+    epochs, and its rung i = 0..s keeps floor(n / eta^i) trials at
+    r * eta^i epochs: each bracket spends about the same total budget, from
+    many trials judged early (s = s_max) to a few trained fully (s = 0, plain
+    random search). When R is a power of eta every budget is a whole number
+    of epochs, and running :func:`successive_halving` with the bracket's
+    ``min_epochs`` and eta on n trials reproduces its rungs; otherwise the
+    budgets are rounded to the nearest whole epoch (at least 1).
+    E.g. R = 81, eta = 3 gives the paper's table: 81 trials from 1 epoch,
+    34 from 3, 15 from 9, 8 from 27 and 5 from 81.
+    """
+    max_epochs = positive_int("max_epochs", max_epochs)
+    eta = _check_eta(eta)
+    s_max = 0
+    while eta ** (s_max + 1) <= max_epochs:
+        s_max += 1
+    brackets = []
+    for s in range(s_max, -1, -1):
+        n = math.ceil((s_max + 1) * eta**s / (s + 1))
+        rungs = tuple((n // eta**i, max(1, math.floor(max_epochs / eta ** (s - i) + 0.5))) for i in range(s + 1))
+        brackets.append(Bracket(n, rungs[0][1], rungs))
+    return brackets
+
+
+# --- Optuna ------------------------------------------------------------------------------------------------------
+
+def optuna_search(problem, n_trials, seed=0, space=None, pruner=True):
+    """The search of :func:`run_search` with Optuna: TPE proposes each trial, a pruner stops poor ones early.
+
+    Runs ``n_trials`` trials one after the other on ``problem``; Optuna's
+    TPESampler(seed=seed) proposes lr and weight_decay log-uniformly in
+    ``space`` {name: (low, high)} (default ORIGINAL_SPACE) from the results
+    of the trials before. Trial i takes its initial weights and mini-batches
+    from the i-th child of SeedSequence(seed).spawn(n_trials), as a random
+    trial does. Trained one epoch at a time (a new Trainer per epoch on the
+    same network, optimizer and generator: the batches are those of one
+    uninterrupted run), with the validation accuracy reported to Optuna after
+    every epoch. ``pruner``: True for optuna's MedianPruner() (once 5 trials
+    have completed, stop a trial whose best accuracy so far is below the
+    median of the completed trials' accuracies after the same epoch), False
+    for none, or any optuna pruner object.
+    Sequential and seeded, so the same call gives the same results.
+
+    Returns (results, epochs_trained): one dict per trial in trial order,
+    with the keys of run_search's results (the accuracies and curves up to
+    the epoch where training stopped) and 'pruned_at' (that epoch, or None
+    for a trial trained to the end); epochs_trained is the sum of the epochs
+    every trial trained.
+    """
+    # Imported here: optuna takes a while to import, and only this function needs it.
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    n_trials = positive_int("n_trials", n_trials)
+    space = dict(ORIGINAL_SPACE if space is None else space)
+    if sorted(space) != sorted(HYPERPARAMETERS):
+        raise ValueError(f"space names {sorted(space)}, expected {list(HYPERPARAMETERS)}")
+    for name, (low, high) in space.items():
+        if not 0 < low < high:
+            raise ValueError(f"space[{name!r}] = ({low}, {high}): need 0 < low < high for a log scale")
+    if pruner is True:
+        pruner = optuna.pruners.MedianPruner()
+    elif pruner is False:
+        pruner = optuna.pruners.NopPruner()
+    elif not isinstance(pruner, optuna.pruners.BasePruner):
+        raise ValueError(f"pruner must be True, False or an optuna pruner, got {pruner!r}")
+    children = np.random.SeedSequence(seed).spawn(n_trials)
+    results = []
+
+    def objective(optuna_trial):
+        settings = {name: optuna_trial.suggest_float(name, low, high, log=True) for name, (low, high) in space.items()}
+        result = _train_and_report(optuna_trial, settings, np.random.default_rng(children[optuna_trial.number]),
+                                   problem)
+        results.append(result)
+        if result["pruned_at"] is not None:
+            raise optuna.TrialPruned()
+        return result["val_acc"]
+
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+    study.optimize(objective, n_trials=n_trials)
+    return results, sum(len(r["val_curve"]) - 1 for r in results)
+
+
+def _train_and_report(optuna_trial, settings, rng, problem):
+    """Train one Optuna trial epoch by epoch, reporting the validation accuracy; a result dict of run_search's."""
+    p = problem
+    network = _network(p, settings["weight_decay"], rng)
+    optimizer = SGD(lr=settings["lr"])
+    train_curve, val_curve, pruned_at = [], [], None
+    for epoch in range(p.epochs + 1):
+        if epoch > 0:
+            Trainer(network, optimizer, p.x_train, p.t_train, epochs=1, batch_size=p.batch_size, rng=rng,
+                    evaluate=False, on_divergence="ignore").train()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # as the Trainer, if lr diverged
+            train_curve.append(network.accuracy(p.x_train, p.t_train))
+            val_curve.append(network.accuracy(p.x_val, p.t_val))
+        if epoch > 0:
+            optuna_trial.report(val_curve[-1], epoch)
+            if optuna_trial.should_prune():
+                pruned_at = epoch
+                break
+    return {"trial": optuna_trial.number, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
+            "val_acc": val_curve[-1], "train_acc": train_curve[-1], "val_curve": val_curve,
+            "train_curve": train_curve, "pruned_at": pruned_at}

@@ -20,7 +20,7 @@ def _checked_data(name, x, t, network, dtype):
         raise ValueError(f"{name}: there are no samples")
     if x.ndim != 2:
         raise ValueError(f"{name}: x must be 2-D (samples, features), got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
+    if x.size and not (np.isfinite(x.min()) and np.isfinite(x.max())):  # NaN and inf reach min or max
         raise ValueError(f"{name}: x holds {np.size(x) - np.count_nonzero(np.isfinite(x))} NaN or infinite values")
     classes = getattr(network, "output_size", None)
     t = np.asarray(t)
@@ -60,11 +60,17 @@ class Trainer:
     The data are checked and cast to the network's dtype once.
     ``progress``: a progress bar over the iterations (True, False, or None for
     the environment's choice, see :func:`common.experiments.parallel.progress_bar`).
+    ``schedule``: a learning-rate schedule (:mod:`common.schedules`): before
+    update t (from 0) the Trainer sets ``optimizer.lr = schedule(t)`` and
+    records it in history['lr'].
+    ``augment``: a function ``augment(x_batch, rng) -> x_batch`` applied to
+    every training mini-batch (e.g. :func:`common.augmentation.augment`),
+    drawing from the Trainer's generator; evaluation sees the data as given.
     """
 
     def __init__(self, network, optimizer, x_train, t_train, *, epochs=None, iterations=None, batch_size=100,
                  sampling="shuffle", validation=None, test=None, evaluate=None, evaluate_every=1, rng=None,
-                 on_divergence="warn", progress=False):
+                 on_divergence="warn", progress=False, schedule=None, augment=None):
         if (epochs is None) == (iterations is None):
             raise ValueError("give exactly one of epochs or iterations")
         if sampling not in ("shuffle", "replacement"):
@@ -93,6 +99,10 @@ class Trainer:
         self.rng = as_generator(rng)
         self.on_divergence = on_divergence
         self.progress = progress
+        if schedule is not None and not hasattr(optimizer, "lr"):
+            raise ValueError(f"{type(optimizer).__name__} has no learning rate: a schedule cannot apply to it")
+        self.schedule = schedule
+        self.augment = augment
 
     def _batches(self):
         """Yield index arrays of mini-batches, forever."""
@@ -115,6 +125,8 @@ class Trainer:
     def train(self):
         history = {"train_loss": [], "train_acc": [], "epochs": [], "diverged_at": None}
         history.update({f"{name}_acc": [] for name in self.held_out})
+        if self.schedule is not None:
+            history["lr"] = []
         if self.evaluate:
             self._evaluate(history, 0)
         batches = self._batches()
@@ -131,7 +143,13 @@ class Trainer:
     def _loop(self, history, batches, bar):
         for i in range(1, self.iterations + 1):
             idx = next(batches)
-            loss, grads = self.network.loss_and_gradient(self.x_train[idx], self.t_train[idx])
+            x = self.x_train[idx]
+            if self.augment is not None:
+                x = self.augment(x, self.rng)
+            if self.schedule is not None:
+                self.optimizer.lr = self.schedule(i - 1)
+                history["lr"].append(self.optimizer.lr)
+            loss, grads = self.network.loss_and_gradient(x, self.t_train[idx])
             self.optimizer.update(self.network.params, grads)
             history["train_loss"].append(loss)
             if history["diverged_at"] is None and not np.isfinite(loss):
