@@ -10,9 +10,6 @@ Every layer follows one protocol, written out in :class:`Layer`:
   layer's parameters are kept as attributes (``dW``, ``db``, ``dgamma``,
   ``dbeta``, the names of the original book) and, by parameter name, in
   ``grads``.
-
-The layers: Affine; the activations Relu, Sigmoid and Tanh; SoftmaxWithLoss
-(the loss at the end); BatchNormalization and LayerNormalization; Dropout.
 - ``params`` maps parameter names to the arrays the layer uses (the network
   holds the same arrays, so an optimizer updating the network's updates the
   layer's); ``buffers`` maps names to state that is not trained (BatchNorm's
@@ -22,6 +19,10 @@ Shapes: N is the batch size, D the input width, M the output width.
 A forward pass computes its output from its arguments alone (what it keeps
 for ``backward`` is written, never read back), so inference-mode forward
 passes may run on several threads at once.
+
+The layers: Affine; the activations Relu, Sigmoid and Tanh; SoftmaxWithLoss
+(the loss at the end); BatchNormalization and LayerNormalization (sharing
+:class:`Normalization`); Dropout.
 """
 
 import numpy as np
@@ -167,7 +168,43 @@ class SoftmaxWithLoss:
         return dx
 
 
-class BatchNormalization(Layer):
+class Normalization(Layer):
+    """What Batch and Layer Normalization share: out = gamma * x_hat + beta, and the backward pass.
+
+    x_hat = (x - mean) * inv_std, with the mean and the (biased) variance taken
+    over n values along one axis: the batch for BatchNorm, the features for
+    LayerNorm. The subclass's forward sets ``x_hat`` and ``inv_std``.
+    """
+
+    def __init__(self, gamma, beta, eps=1e-5):
+        self.gamma = gamma
+        self.beta = beta
+        self.eps = eps
+        self.x_hat = None
+        self.inv_std = None
+        self.dgamma = None
+        self.dbeta = None
+
+    params = property(lambda self: {"gamma": self.gamma, "beta": self.beta})
+    grads = property(lambda self: {"gamma": self.dgamma, "beta": self.dbeta})
+
+    def _scale_shift_backward(self, dout):
+        """dbeta = sum(dout), dgamma = sum(dout * x_hat) over the batch; returns dx_hat = dout * gamma."""
+        self.dbeta = dout.sum(axis=0)
+        self.dgamma = np.sum(dout * self.x_hat, axis=0)
+        return dout * self.gamma
+
+    def _normalize_backward(self, dx_hat, axis):
+        """dx through the statistics: inv_std / n * (n dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat)) over ``axis``."""
+        n = dx_hat.shape[axis]
+        return (self.inv_std / n) * (
+            n * dx_hat
+            - dx_hat.sum(axis=axis, keepdims=True)
+            - self.x_hat * np.sum(dx_hat * self.x_hat, axis=axis, keepdims=True)
+        )
+
+
+class BatchNormalization(Normalization):
     """Batch Normalization (Ioffe & Szegedy 2015) for 2-D input (chapter 3).
 
     forward: x (N, D) -> out (N, D), with gamma, beta (D,).
@@ -186,20 +223,12 @@ class BatchNormalization(Layer):
     """
 
     def __init__(self, gamma, beta, momentum=0.9, eps=1e-5, running_mean=None, running_var=None):
-        self.gamma = gamma
-        self.beta = beta
+        super().__init__(gamma, beta, eps)
         self.momentum = momentum
-        self.eps = eps
         self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
         self.running_var = np.ones_like(gamma) if running_var is None else running_var
         self.train = None
-        self.x_hat = None
-        self.inv_std = None
-        self.dgamma = None
-        self.dbeta = None
 
-    params = property(lambda self: {"gamma": self.gamma, "beta": self.beta})
-    grads = property(lambda self: {"gamma": self.dgamma, "beta": self.dbeta})
     buffers = property(lambda self: {"running_mean": self.running_mean, "running_var": self.running_var})
 
     def forward(self, x, train=True):
@@ -223,19 +252,14 @@ class BatchNormalization(Layer):
         return self.gamma * x_hat + self.beta
 
     def backward(self, dout):
-        """Compact form after training: dx = inv_std / N * (N dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""
-        self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(dout * self.x_hat, axis=0)
-        dx_hat = dout * self.gamma
+        """After training: the compact form over the batch (axis 0); after inference: dx_hat * inv_std."""
+        dx_hat = self._scale_shift_backward(dout)
         if not self.train:
             return dx_hat * self.inv_std
-        n = dout.shape[0]
-        return (self.inv_std / n) * (
-            n * dx_hat - dx_hat.sum(axis=0) - self.x_hat * np.sum(dx_hat * self.x_hat, axis=0)
-        )
+        return self._normalize_backward(dx_hat, axis=0)
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(Normalization):
     """Layer Normalization (Ba, Kiros & Hinton 2016) for 2-D input.
 
     forward: x (N, D) -> out (N, D), with gamma, beta (D,). Each sample is
@@ -252,18 +276,6 @@ class LayerNormalization(Layer):
     ``eps`` = 1e-5 as in BatchNormalization; the variance is the biased one (divide by D).
     """
 
-    def __init__(self, gamma, beta, eps=1e-5):
-        self.gamma = gamma
-        self.beta = beta
-        self.eps = eps
-        self.x_hat = None
-        self.inv_std = None
-        self.dgamma = None
-        self.dbeta = None
-
-    params = property(lambda self: {"gamma": self.gamma, "beta": self.beta})
-    grads = property(lambda self: {"gamma": self.dgamma, "beta": self.dbeta})
-
     def forward(self, x, train=True):
         if x.ndim != 2:
             raise ValueError(f"LayerNormalization expects 2-D input (N, D), got shape {x.shape}")
@@ -275,16 +287,8 @@ class LayerNormalization(Layer):
         return self.gamma * x_hat + self.beta
 
     def backward(self, dout):
-        """Per sample, with D features: dx = inv_std / D * (D dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat))."""
-        self.dbeta = dout.sum(axis=0)
-        self.dgamma = np.sum(dout * self.x_hat, axis=0)
-        dx_hat = dout * self.gamma
-        d = dout.shape[1]
-        return (self.inv_std / d) * (
-            d * dx_hat
-            - dx_hat.sum(axis=1, keepdims=True)
-            - self.x_hat * np.sum(dx_hat * self.x_hat, axis=1, keepdims=True)
-        )
+        """The compact form over each sample's features (axis 1)."""
+        return self._normalize_backward(self._scale_shift_backward(dout), axis=1)
 
 
 class Dropout(Layer):
