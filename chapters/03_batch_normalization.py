@@ -36,19 +36,24 @@
 # 4. explain the difference between training mode (batch statistics) and
 #    inference mode (running statistics);
 # 5. read the classic experiment of 16 weight scales, with and without
-#    BatchNorm, and explain both what BatchNorm fixes and what it does not.
+#    BatchNorm, and explain both what BatchNorm fixes and what it does not;
+# 6. measure what BatchNorm buys in practice (a larger learning rate) and
+#    weigh three accounts of why it works (internal covariate shift, a
+#    smoother loss, the effective learning rate of scale-invariant weights);
+# 7. say where BatchNorm breaks (tiny batches) and use Layer Normalization
+#    instead.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
-from common.display.report import approx
-from common.experiments.classic import batch_norm_test, train_run
+from common.display.report import approx, seed_summary
+from common.experiments.classic import Run, batch_norm_test, build_network, seed_pairs, train_run
 from common.experiments.parallel import run_parallel
 from common.experiments.trainer import Trainer
 from common.gradient import gradient_check, layer_gradient_check, numerical_gradient, relative_error
-from common.layers import BatchNormalization
+from common.layers import BatchNormalization, LayerNormalization
 from common.networks import MultiLayerNetExtend
 from common.optimizers import SGD
 from dataset.mnist import load_mnist
@@ -890,7 +895,433 @@ print("final train accuracy at w = 1e-4 with eps = 1e-5:", approx(bn_final[15], 
 # smaller value the network at $w = 10^{-4}$ learns too (the original book's
 # $\varepsilon = 10^{-6}$ lies in between). $\varepsilon$ is a safety margin chosen for pre-activations of
 # ordinary size; a weight scale of $10^{-4}$ is far outside that.
+
+# %% [markdown]
+# ## 8. Beyond the original: what BatchNorm buys — a larger learning rate
 #
+# Section 7 kept the original's $\eta = 0.01$ and asked whether BatchNorm
+# rescues a bad weight scale. In practice the more important gain is another
+# one: a network with BatchNorm tolerates a much larger learning rate. Ioffe &
+# Szegedy (2015) raised the initial learning rate of their Inception network
+# 5 and 30 times once it had BatchNorm, and reached the original network's
+# accuracy in 14 times fewer training steps. Here is the same question on our
+# small problem.
+#
+# **Settings.** The network of section 7 (784-100×5-10, ReLU), but started at
+# the He scale, so that the plain network starts well too; the first 1000
+# training images; SGD with mini-batches of 100 for 5 epochs (50 updates),
+# at seven learning rates $\eta$ = 0.01, 0.03, 0.1, …, 10 (a factor of about
+# 3 apart); with and without BatchNorm, from the same 5 pairs of seeds
+# (initial weights, mini-batches): 70 runs. We measure the accuracy on
+# **held-out** images, the next 1000 training images, which are never trained
+# on (in inference mode: BatchNorm uses its running statistics). A run that
+# overflows (loss NaN) is part of the result, so the runs record divergence
+# without a warning (`on_divergence="ignore"`).
+#
+# *Predict before you run:* the plain network learns best at some $\eta$.
+# How many times larger may $\eta$ be with BatchNorm before it, too, fails?
+
+# %%
+# NBVAL_TOLERANCE abs=0.05
+LEARNING_RATES = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+SWEEP_SEEDS = seed_pairs(5)                          # (init_seed, batch_seed): (0, 1), (2, 3), ...
+WITH_AND_WITHOUT = {"Batch Normalization": {"use_batchnorm": True}, "Normal (without BatchNorm)": {}}
+sweep_runs = [Run(name, network={"hidden_size_list": [100] * 5, "weight_init_std": "he", **option},
+                  optimizer=("SGD", {"lr": lr}),
+                  trainer={"epochs": 5, "batch_size": 100, "evaluate_every": 5, "on_divergence": "ignore"},
+                  n_train=1000, n_validation=1000, init_seed=init_seed, batch_seed=batch_seed)
+              for init_seed, batch_seed in SWEEP_SEEDS for lr in LEARNING_RATES
+              for name, option in WITH_AND_WITHOUT.items()]
+swept = run_parallel(train_run, sweep_runs, shared=(x_train, t_train, None, None), description="learning rates")
+held_out = {name: np.empty((len(SWEEP_SEEDS), len(LEARNING_RATES))) for name in WITH_AND_WITHOUT}  # (seed, eta)
+for result in swept:
+    seed = SWEEP_SEEDS.index((result.run.init_seed, result.run.batch_seed))
+    held_out[result.run.label][seed, LEARNING_RATES.index(result.run.optimizer[1]["lr"])] = \
+        result.history["validation_acc"][-1]
+
+TRAINS = 0.4                                         # "still trains": mean held-out accuracy of four times chance
+mean_held_out = {name: acc.mean(axis=0) for name, acc in held_out.items()}
+largest = {name: max(lr for lr, m in zip(LEARNING_RATES, means) if m >= TRAINS) for name, means in mean_held_out.items()}
+best_at = {name: LEARNING_RATES[int(np.argmax(means))] for name, means in mean_held_out.items()}
+bn_held_out, plain_held_out = held_out["Batch Normalization"], held_out["Normal (without BatchNorm)"]
+at_1 = LEARNING_RATES.index(1.0)
+
+assert largest == {"Batch Normalization": 3.0, "Normal (without BatchNorm)": 0.3}, largest  # 10 times larger
+assert best_at["Normal (without BatchNorm)"] == 0.1 and best_at["Batch Normalization"] in (0.3, 1.0), best_at
+assert mean_held_out["Batch Normalization"].max() > mean_held_out["Normal (without BatchNorm)"].max() + 0.03
+assert np.all(bn_held_out[:, at_1] > 0.7) and np.all(plain_held_out[:, at_1] < 0.35)   # at eta = 1, seed by seed
+assert all(means[0] < means.max() - 0.2 for means in mean_held_out.values())   # section 7's 0.01: far too small
+print(f"largest η whose mean held-out accuracy is at least {TRAINS}: BatchNorm {largest['Batch Normalization']}, "
+      f"without {largest['Normal (without BatchNorm)']}")
+print("held-out accuracy at each network's best η (BatchNorm: 0.3 or 1, without: 0.1):")
+print(seed_summary({"Batch Normalization": bn_held_out[:, LEARNING_RATES.index(best_at["Batch Normalization"])],
+                    "Normal (without BatchNorm)": plain_held_out[:, LEARNING_RATES.index(0.1)]}))
+print("at η = 1:")
+print(seed_summary({"Batch Normalization": bn_held_out[:, at_1]}))
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE)
+for name, acc in held_out.items():
+    mean, sd = acc.mean(axis=0), acc.std(axis=0, ddof=1)
+    ax.plot(np.repeat(LEARNING_RATES, len(SWEEP_SEEDS)), acc.T.ravel(), ".", color=color(name), alpha=0.35)
+    ax.plot(LEARNING_RATES, mean, "o-" if name == "Batch Normalization" else "s--", color=color(name),
+            label=f"{name}: mean ± sd")
+    ax.fill_between(LEARNING_RATES, mean - sd, mean + sd, color=color(name), alpha=0.2)
+ax.axhline(TRAINS, color="black", lw=1, ls="-.", label=f"'still trains' ({TRAINS})")
+ax.axhline(0.1, color="grey", lw=1, ls=":", label="chance (10 %)")
+ax.set(xscale="log", ylim=(0, 1), xlabel="learning rate η (log scale)",
+       ylabel="held-out accuracy after 5 epochs",
+       title=f"784-100×5-10, He, 1000 images, SGD: {len(SWEEP_SEEDS)} seeds (dots: single runs)")
+ax.legend(fontsize=8, loc="lower left")
+save_figure(fig, "03_learning_rate_sweep")
+plt.show()
+
+# %% [markdown]
+# The figure (`images/03_learning_rate_sweep.png`) and the checks say:
+#
+# * The plain network learns best at $\eta = 0.1$. At $0.3$ it still
+#   learns on average, but erratically (the wide band), and at $\eta = 1$
+#   every one of its runs fails, while every BatchNorm run at $\eta = 1$ reaches
+#   more than 70 % on the held-out images.
+# * With BatchNorm the mean stays above 0.4 up to $\eta = 3$: a learning rate
+#   **10 times** larger than the largest at which the plain network still
+#   trains. Only at $\eta = 10$ does it fail too.
+# * At its best $\eta$ (0.3 or 1) BatchNorm also ends higher than the plain
+#   network at its best, by about 7 points after these 50 updates. And the
+#   original's $\eta = 0.01$ of section 7 was far below the best for either
+#   network: a fair comparison of two methods tunes the learning rate of each.
+#
+# ## 9. Why does BatchNorm help? Three accounts
+#
+# **Internal covariate shift.** Ioffe & Szegedy (2015) named the problem
+# they set out to solve: as the parameters of the early layers change, the
+# distribution of the inputs of every later layer shifts, so each layer must
+# keep adapting to a moving target. They called this **internal covariate
+# shift** and designed BatchNorm to remove it, by fixing the mean and variance
+# of each feature. The account is intuitive, and it is the one in the
+# original paper and the original book.
+#
+# **A smoother loss landscape.** Santurkar, Tsipras, Ilyas & Mądry (2018,
+# "How Does Batch Normalization Help Optimization?") tested that account and
+# found it wanting. They added random noise *after* each BatchNorm layer, a
+# random mean and variance for every unit that changed at every step, so that
+# the distributions of the layers' inputs shifted more than without
+# BatchNorm; the network still trained about as well as with BatchNorm alone,
+# and far better than without it. And by their measure of internal covariate
+# shift, networks with BatchNorm had no less of it, sometimes more. What
+# BatchNorm did was to make the loss and its gradient
+# change more slowly as the weights move (in mathematical terms: smaller
+# Lipschitz constants of the loss and of its gradient). Then the gradient
+# measured at one point stays a good guide over a longer step, so a larger
+# step is safe: the **smoothness** of the loss landscape explains directly
+# what section 8 measured.
+#
+# **Scale invariance and the effective learning rate.** Section 6 showed that
+# a layer followed by BatchNorm is blind to the scale of its weights,
+# $L(cW) = L(W)$, so that $\nabla L(cW) = \nabla L(W)/c$ and the relative step
+# is proportional to $\eta/\lVert W\rVert^2$. Differentiating
+# $L(cW) = L(W)$ with respect to $c$ at $c = 1$ gives one more fact:
+# $\langle W, \nabla_W L\rangle = 0$, the gradient is **orthogonal** to the
+# weights. After an SGD step the new weights $W - \eta\nabla L$ are the
+# hypotenuse of a right triangle whose legs are $W$ and $\eta\nabla L$, and
+# by Pythagoras
+#
+# $$
+# \lVert W - \eta\nabla L\rVert^2 = \lVert W\rVert^2 + \eta^2\lVert\nabla L\rVert^2 :
+# $$
+#
+# plain SGD can only *grow* the weights, the faster the larger $\eta$, and as
+# they grow the **effective learning rate** $\eta/\lVert W\rVert^2$ falls. A
+# too-large $\eta$ partly corrects itself (Arora, Li & Lyu 2019 call this
+# "auto rate-tuning"). Both facts, checked: the orthogonality on the float64
+# network of section 6 (the last layer, which no BatchNorm follows, is not
+# scale-invariant), and the growth on the BatchNorm networks of section 8,
+# against their initial weights (rebuilt from their seeds).
+#
+# *Predict before you run:* at $\eta = 3$ and at $\eta = 10$, by how much do
+# the hidden weights grow in 50 steps, and which of the two ends with the
+# larger effective learning rate?
+
+# %%
+# NBVAL_TOLERANCE rel=0.05
+HIDDEN_WEIGHTS = [f"W{i}" for i in range(1, 6)]
+net_6 = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=0.05, use_batchnorm=True,
+                            rng=np.random.default_rng(6))   # section 6's network (float64), on its batch of 100
+_, grads_6 = net_6.loss_and_gradient(x_batch, t_batch)
+cosine = {key: float(np.sum(net_6.params[key] * grads_6[key])
+                     / (np.linalg.norm(net_6.params[key]) * np.linalg.norm(grads_6[key]))) for key in net_6.weight_keys}
+assert all(abs(cosine[key]) < 1e-5 for key in HIDDEN_WEIGHTS)  # W1..W5: the gradient is orthogonal to the weights
+assert abs(cosine["W6"]) > 0.01                               # the last layer: not scale-invariant, not orthogonal
+
+growth = np.empty((len(SWEEP_SEEDS), len(LEARNING_RATES), len(HIDDEN_WEIGHTS)))   # ||W_end|| / ||W_start||
+for result in swept:
+    if result.run.label == "Batch Normalization":
+        start = build_network(result.run)                    # the same initial weights, from the run's seed
+        growth[SWEEP_SEEDS.index((result.run.init_seed, result.run.batch_seed)),
+               LEARNING_RATES.index(result.run.optimizer[1]["lr"])] = [
+            np.linalg.norm(result.network.params[key]) / np.linalg.norm(start.params[key]) for key in HIDDEN_WEIGHTS]
+effective = np.array(LEARNING_RATES)[None, :, None] / growth**2   # eta / (growth)^2: the step at the end, relative
+layer_mean_growth = growth.mean(axis=2)                          # (seed, eta)
+end_step = np.median(effective.mean(axis=2), axis=0)             # per eta: median over seeds of the layers' mean
+at_3, at_10 = LEARNING_RATES.index(3.0), LEARNING_RATES.index(10.0)
+
+assert np.all(growth > 1 - 1e-3)                                 # the hidden weights never shrink
+assert np.all(growth[:, :LEARNING_RATES.index(0.1) + 1] < 1.01)  # at eta <= 0.1 they barely grow
+assert 1.1 < layer_mean_growth[:, at_3].mean() < 1.5             # at eta = 3 by about a quarter
+assert np.median(layer_mean_growth[:, at_10]) > 2                # at eta = 10 more than twice
+assert end_step[at_10] < end_step[at_3] < 3.0                    # ...and eta = 10 ends with the smaller step
+print("cos(W, gradient) below 1e-5 in every hidden layer:", all(abs(cosine[key]) < 1e-5 for key in HIDDEN_WEIGHTS),
+      "| last layer:", f"{approx(cosine['W6']):.3f}")
+print("growth of the hidden weights' norms (mean over layers and seeds): η = 1:",
+      approx(layer_mean_growth[:, at_1].mean(), 3), "η = 3:", approx(layer_mean_growth[:, at_3].mean(), 3))
+print("effective learning rate at the end, η / growth², at η = 3:", approx(end_step[at_3], 2),
+      "| at η = 10 more than twice the growth and a smaller effective learning rate than at η = 3:",
+      bool(np.median(layer_mean_growth[:, at_10]) > 2 and end_step[at_10] < end_step[at_3]))
+
+# %%
+fig, (ax_growth, ax_step) = plt.subplots(1, 2, figsize=FIGSIZE_WIDE, layout="constrained")
+shades = plt.cm.viridis(np.linspace(0, 0.9, len(HIDDEN_WEIGHTS)))
+for shade, (i, key) in zip(shades, enumerate(HIDDEN_WEIGHTS)):
+    ax_growth.plot(LEARNING_RATES, growth[:, :, i].mean(axis=0), "o-", color=shade, label=key)
+ax_growth.set(xscale="log", xlabel="learning rate η (log scale)", ylabel="‖W‖ after 50 steps / ‖W‖ at the start",
+              title="BatchNorm network: the hidden weights grow")
+ax_growth.legend(fontsize=8)
+step_mean, step_sd = effective.mean(axis=2).mean(axis=0), effective.mean(axis=2).std(axis=0, ddof=1)
+ax_step.errorbar(LEARNING_RATES, step_mean, yerr=step_sd, fmt="o-", capsize=3, color=color("Batch Normalization"),
+                 label="η / growth² at the end (mean ± sd over seeds)")
+ax_step.plot(LEARNING_RATES, LEARNING_RATES, "k--", lw=1, label="η (no growth)")
+ax_step.set(xscale="log", yscale="log", xlabel="learning rate η (log scale)",
+            ylabel="effective learning rate at the end (log scale)", title="...so the effective step falls")
+ax_step.legend(fontsize=8)
+save_figure(fig, "03_weight_norm_growth")
+plt.show()
+
+# %% [markdown]
+# Up to $\eta = 0.1$ the weights hardly move in norm; at $\eta = 3$ they grow
+# by about a quarter in 50 steps, and at $\eta = 10$ to more than twice their
+# size, so that by the end the $\eta = 10$ network steps *less*, relative
+# to its weights, than the $\eta = 3$ network
+# (`images/03_weight_norm_growth.png`). Auto-tuning has limits: it acts only
+# after the weights have grown, that is after the first large steps, and the
+# last layer, which no BatchNorm follows, is not protected at all.
+#
+# **Weight decay under BatchNorm.** The same picture changes what weight
+# decay (chapter 4) does. Van Laarhoven (2017, "L2 Regularization versus
+# Batch and Weight Normalization") pointed out that for a layer followed by
+# BatchNorm the L2 penalty $\frac\lambda2\lVert W\rVert^2$ cannot regularize
+# the function the network computes: any $cW$ computes the same function, so
+# the penalty does not prefer simpler functions. What it does is shrink
+# $\lVert W\rVert$, against the growth above, and thereby keep the effective
+# learning rate $\eta/\lVert W\rVert^2$ high. On the weights that BatchNorm
+# follows, weight decay acts as a learning-rate control, not as a regularizer.
+#
+# None of the three accounts is the whole story, but the last two rest on
+# measurements (Santurkar et al.'s and the ones above): BatchNorm's main gift
+# is an easier optimization at larger steps, not stable distributions as such.
+#
+# ## 10. Where BatchNorm breaks: small batches, and Layer Normalization
+#
+# BatchNorm's statistics come from the mini-batch. With a batch of 100 the
+# mean and variance of each feature are good estimates; with a batch of 2 they
+# are little more than noise, and at inference the running averages of those
+# noisy estimates stand in for them. Memory limits force such small batches
+# in practice (large images, video, detection), and Wu & He (2018) showed
+# that the error of BatchNorm networks rises steeply as the batch per device
+# shrinks.
+#
+# **Layer Normalization** (Ba, Kiros & Hinton 2016) removes the batch from the
+# formula: it normalizes each *sample* over its own features, instead of
+# each *feature* over the batch. For an input $x$ of shape $(N, D)$, $N$
+# samples of $D$ features:
+#
+# | | Batch Normalization | Layer Normalization |
+# |---|---|---|
+# | mean | $\mu_d = \frac1N\sum_{n=1}^N x_{nd}$ (one per feature) | $\mu_n = \frac1D\sum_{d=1}^D x_{nd}$ (one per sample) |
+# | variance | $\sigma_d^2 = \frac1N\sum_{n}(x_{nd}-\mu_d)^2$ | $\sigma_n^2 = \frac1D\sum_{d}(x_{nd}-\mu_n)^2$ |
+# | normalize | $\hat x_{nd} = (x_{nd}-\mu_d)/\sqrt{\sigma_d^2+\varepsilon}$ | $\hat x_{nd} = (x_{nd}-\mu_n)/\sqrt{\sigma_n^2+\varepsilon}$ |
+# | scale, shift | $y_{nd} = \gamma_d\hat x_{nd} + \beta_d$ | $y_{nd} = \gamma_d\hat x_{nd} + \beta_d$ (the same) |
+# | inference | running statistics | the same formula: no running statistics |
+#
+# The backward pass is BatchNorm's compact form with the sums taken over the
+# features instead of the batch. The library has it as
+# `common.layers.LayerNormalization`, and `MultiLayerNetExtend(...,
+# use_layernorm=True)` puts it where BatchNorm was: Affine → LayerNorm →
+# activation. (The Affine layers keep their biases: LayerNorm removes only
+# the mean of a bias over the features, not its differences between
+# features.) First the properties, then the gradient check, as in section 4:
+
+# %%
+rng = np.random.default_rng(50)
+x_ln = 3.0 + 2.0 * rng.standard_normal((8, 5))        # a batch of 8 samples, 5 features, as in section 1
+gamma_ln, beta_ln = 1.0 + 0.1 * rng.standard_normal(5), 0.1 * rng.standard_normal(5)
+layer_norm = LayerNormalization(gamma_ln, beta_ln)
+out_ln = layer_norm.forward(x_ln, train=True)
+x_hat_ln = layer_norm.x_hat
+assert np.allclose(x_hat_ln.mean(axis=1), 0, atol=1e-12) and np.allclose(x_hat_ln.var(axis=1), 1, atol=1e-4)  # rows
+assert np.allclose(layer_norm.forward(x_ln[:1], train=True), out_ln[:1])       # a sample alone: the same output
+assert np.allclose(layer_norm.forward(x_ln, train=False), out_ln)              # training and inference: the same
+assert np.any(layer_norm.forward(x_ln[:1], train=True) != beta_ln)             # a batch of one is not all beta
+
+ln_layer_errors = layer_gradient_check(LayerNormalization(gamma_ln, beta_ln), x_ln, rng=np.random.default_rng(51))
+ln_net = MultiLayerNetExtend(784, [100, 100], 10, use_layernorm=True, rng=np.random.default_rng(52))
+ln_network_errors = gradient_check(ln_net, x_check, t_check, max_entries=200, rng=np.random.default_rng(53))
+assert max(ln_layer_errors.values()) < 1e-6, ln_layer_errors
+assert max(ln_network_errors.values()) < 1e-6, ln_network_errors
+print("x_hat: mean 0 and variance 1 in every row (sample), not in every column:",
+      bool(np.allclose(x_hat_ln.mean(axis=1), 0, atol=1e-12)), bool(not np.allclose(x_hat_ln.mean(axis=0), 0)))
+print("layer, max relative error < 1e-6:", {name: bool(err < 1e-6) for name, err in ln_layer_errors.items()})
+print("784-100-100-10 with LayerNorm, parameters:", list(ln_network_errors))
+print("network, max relative error < 1e-6:", all(err < 1e-6 for err in ln_network_errors.values()))
+
+# %% [markdown]
+# A sample's output does not depend on its batch mates, training and
+# inference compute the same thing, and a batch of one is normalized
+# properly (unlike BatchNorm's, section 4). Every gradient, of the layer and
+# of the network, agrees with central differences in float64.
+#
+# **The experiment.** BatchNorm, LayerNorm and the plain network at batch
+# sizes $B$ = 2, 4, 8, 16, 32, 64. *Settings:* 784-100-100-100-10 ReLU (three
+# hidden layers rather than five: tiny batches mean many steps, and this
+# keeps the 90 runs to a few seconds), He initialization, the first 1000
+# images, 3 epochs at every batch size, held-out accuracy on the next 1000
+# images, 5 seeds. *Same epochs, learning rate proportional to $B$:*
+# $\eta = 0.3\cdot B/64$, from 0.0094 at $B = 2$ (1500 steps) to 0.3 at
+# $B = 64$ (45 steps). A step of SGD averages the gradients of $B$ images, so
+# with $\eta \propto B$ every image moves the weights by the same amount, and
+# every run sees every image three times: the **linear scaling rule** (Goyal
+# et al. 2017). Without normalization the batch size should then matter
+# little, and the plain network is the control.
+#
+# *Predict before you run:* which of the three suffers at $B = 2$, and by how
+# much?
+
+# %%
+# NBVAL_TOLERANCE abs=0.1
+# (wide: BatchNorm at B = 2 learns erratically, and its mean moved by 0.04 when the pixels moved by one float32 step)
+BATCH_SIZES = [2, 4, 8, 16, 32, 64]
+NORMALIZATIONS = {"Batch Normalization": {"use_batchnorm": True}, "Layer Normalization": {"use_layernorm": True},
+                  "Normal (without BatchNorm)": {}}
+method_color = {name: color(name) for name in NORMALIZATIONS}
+batch_runs = [Run(name, network={"hidden_size_list": [100] * 3, "weight_init_std": "he", **option},
+                  optimizer=("SGD", {"lr": 0.3 * batch_size / 64}),
+                  trainer={"epochs": 3, "batch_size": batch_size, "evaluate_every": 3, "on_divergence": "ignore"},
+                  n_train=1000, n_validation=1000, init_seed=init_seed, batch_seed=batch_seed)
+              for init_seed, batch_seed in SWEEP_SEEDS for batch_size in BATCH_SIZES
+              for name, option in NORMALIZATIONS.items()]
+by_batch = run_parallel(train_run, batch_runs, shared=(x_train, t_train, None, None), description="batch sizes")
+batch_acc = {name: np.empty((len(SWEEP_SEEDS), len(BATCH_SIZES))) for name in NORMALIZATIONS}   # (seed, B)
+last_epoch_loss = {name: np.empty((len(SWEEP_SEEDS), len(BATCH_SIZES))) for name in NORMALIZATIONS}
+for result in by_batch:
+    position = (SWEEP_SEEDS.index((result.run.init_seed, result.run.batch_seed)),
+                BATCH_SIZES.index(result.run.trainer["batch_size"]))
+    batch_acc[result.run.label][position] = result.history["validation_acc"][-1]
+    losses = result.history["train_loss"]                      # per step, training mode, before each update
+    last_epoch_loss[result.run.label][position] = np.mean(losses[-len(losses) // 3:])
+bn_b, ln_b, plain_b = (batch_acc[name] for name in NORMALIZATIONS)
+mean_b = {name: acc.mean(axis=0) for name, acc in batch_acc.items()}
+print(f"held-out accuracy, mean ± sd over {len(SWEEP_SEEDS)} seeds:")
+print(f"{'B':>4}" + "".join(f"{name:>30}" for name in NORMALIZATIONS))
+for j, batch_size in enumerate(BATCH_SIZES):
+    print(f"{batch_size:>4}" + "".join(f"{approx(acc[:, j].mean()):>22.3f} ± {approx(acc[:, j].std(ddof=1)):.3f}"
+                                       for acc in batch_acc.values()))
+
+assert np.all(ln_b[:, 0] > bn_b[:, 0] + 0.25)                     # B = 2: LayerNorm far ahead, seed by seed
+assert min(mean_b["Layer Normalization"][0], mean_b["Normal (without BatchNorm)"][0]) > 0.75   # both above 75 %
+assert mean_b["Batch Normalization"][0] < 0.5 < 0.8 < mean_b["Batch Normalization"][-1]   # BatchNorm collapses at 2
+assert mean_b["Batch Normalization"][1] < mean_b["Batch Normalization"][-1] - 0.02        # and is still behind at 4
+assert np.ptp(mean_b["Layer Normalization"][:4]) < 0.05           # LayerNorm: the same from B = 2 to 16
+for j in range(2, len(BATCH_SIZES)):                              # from B = 8 up BatchNorm is as good or better
+    assert mean_b["Batch Normalization"][j] > max(mean_b["Layer Normalization"][j],
+                                                  mean_b["Normal (without BatchNorm)"][j]) - 0.02, BATCH_SIZES[j]
+assert mean_b["Batch Normalization"][-1] > max(mean_b["Layer Normalization"][-1],
+                                               mean_b["Normal (without BatchNorm)"][-1]) + 0.03   # and at 64, better
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE)
+for name, acc in batch_acc.items():
+    mean, sd = acc.mean(axis=0), acc.std(axis=0, ddof=1)
+    ax.plot(BATCH_SIZES, mean, {"Batch Normalization": "o-", "Layer Normalization": "^-"}.get(name, "s--"),
+            color=method_color[name], label=f"{name}: mean ± sd")
+    ax.fill_between(BATCH_SIZES, mean - sd, mean + sd, color=method_color[name], alpha=0.2)
+ax.axhline(0.1, color="grey", lw=1, ls=":", label="chance (10 %)")
+ax.set_xscale("log", base=2)
+ax.set_xticks(BATCH_SIZES, [str(b) for b in BATCH_SIZES])
+ax.set(ylim=(0, 1), xlabel="batch size B (log scale); η = 0.3·B/64, 3 epochs",
+       ylabel="held-out accuracy (inference mode)",
+       title=f"784-100×3-10, 1000 images, {len(SWEEP_SEEDS)} seeds")
+ax.legend(fontsize=8, loc="lower right")
+save_figure(fig, "03_batch_size_layernorm")
+plt.show()
+
+# %% [markdown]
+# At batch size 2 BatchNorm collapses to below one half held-out accuracy,
+# while LayerNorm and the plain network stay above 75 %; at 4 BatchNorm is
+# still a few points behind its best. From 8 up it is as good as or better
+# than the other two, and at 64 (45 steps of $\eta = 0.3$) clearly better:
+# there its tolerance of a large step pays off again. LayerNorm's accuracy
+# hardly depends on the batch size up to 16
+# (`images/03_batch_size_layernorm.png`); at 64 it and the plain network fall
+# behind, because the linear scaling rule gives them large steps but only 45
+# of them.
+#
+# **Why $B = 2$ fails.** Two suspects: the training itself, where each
+# sample is normalized with the statistics of a batch of two, and the
+# inference, where the running statistics stand in for them. The library's
+# running variance averages the biased batch variance (section 5), whose
+# expectation is $\frac{N-1}{N}\sigma^2$: at $N = 2$ half the true variance. So
+# in the first BatchNorm layer the running variance should be about half the
+# variance of the pre-activations over the training images; if that were the
+# culprit, multiplying it by $N/(N-1) = 2$ should repair the accuracy. And
+# the loss of the training batches, computed with the batches' own
+# statistics, tells whether the network learns at all.
+
+# %%
+# NBVAL_TOLERANCE abs=0.1
+x_held_out, t_held_out = x_train[1000:2000], t_train[1000:2000]
+variance_ratio, rescaled_acc = [], []
+for result in by_batch:
+    if result.run.label == "Batch Normalization" and result.run.trainer["batch_size"] == 2:
+        network = result.network
+        z1 = network.layers["Affine1"].forward(x_small.astype(network.dtype))
+        variance_ratio.append(float(np.median(network.layers["BatchNorm1"].running_var / z1.var(axis=0))))
+        for i in range(1, 4):
+            network.layers[f"BatchNorm{i}"].running_var *= 2.0            # N / (N - 1) at N = 2
+        rescaled_acc.append(network.accuracy(x_held_out, t_held_out))
+loss_at_2 = {name: losses[:, 0] for name, losses in last_epoch_loss.items()}
+
+assert 0.35 < np.mean(variance_ratio) < 0.65, variance_ratio                 # the running variance: about half
+assert abs(np.mean(rescaled_acc) - bn_b[:, 0].mean()) < 0.05, rescaled_acc   # rescaling it changes little
+assert loss_at_2["Batch Normalization"].mean() > 1.9                          # near ln 10 = 2.30: barely learning
+assert loss_at_2["Layer Normalization"].mean() < 0.5 and loss_at_2["Normal (without BatchNorm)"].mean() < 0.5
+print("B = 2, BatchNorm: running variance / variance of the pre-activations (layer 1):",
+      approx(np.mean(variance_ratio), 2))
+print("held-out accuracy with the running variance as is:", approx(bn_b[:, 0].mean(), 2),
+      "| multiplied by 2:", approx(np.mean(rescaled_acc), 2))
+print(f"mean loss of the training batches in the last epoch (ln 10 = {np.log(10):.2f}):",
+      ", ".join(f"{name} {approx(loss.mean()):.2f}" for name, loss in loss_at_2.items()))
+
+# %% [markdown]
+# The running variance is indeed about half the true one, but correcting it
+# changes nothing that matters: the failure is in training. Even with its own
+# batch statistics the BatchNorm network ends the last epoch with a loss
+# near $\ln 10 \approx 2.30$, the loss of guessing, where LayerNorm and the
+# plain network are below 0.5. Exercise 2 below shows why: with two samples
+# $\hat x = \pm 1$ in every feature, the larger of the two samples gets $+1$
+# and the other $-1$. Each BatchNorm layer passes on one bit per feature, and
+# the two samples of a batch leave it as mirror images of each other, however
+# different the digits. Larger batches carry more information (at 4 the
+# network learns, but less well), and from 8 or 16 on the noise of the batch
+# statistics no longer hurts; it even regularizes a little, as Ioffe &
+# Szegedy noted.
+#
+# So: BatchNorm for ordinary batch sizes; where the batch must be small, or
+# where a batch's samples are not independent, a normalization without the
+# batch. LayerNorm is the standard one in recurrent networks and transformers
+# (Vaswani et al. 2017); for images, Group Normalization (Wu & He 2018)
+# normalizes groups of channels per sample, between LayerNorm and its
+# per-channel cousin, Instance Normalization.
+
+# %% [markdown]
 # ## Summary
 #
 # * Batch Normalization normalizes each feature over the mini-batch to mean 0
@@ -914,6 +1345,27 @@ print("final train accuracy at w = 1e-4 with eps = 1e-5:", approx(bn_final[15], 
 #   within 20 epochs: large weights lower
 #   the effective learning rate, and weights so small that the
 #   pre-activations' variance falls below $\varepsilon$ are not normalized.
+# * What it buys in practice is a larger learning rate: with He
+#   initialization and 50 steps, the plain network still trains (mean
+#   held-out accuracy ≥ 0.4) up to $\eta = 0.3$, the BatchNorm network up to
+#   $\eta = 3$, ten times more; and at its best $\eta$ BatchNorm ends about 7
+#   points higher (5 seeds each).
+# * Why it works: the original account, less **internal covariate shift**, did
+#   not survive the test of Santurkar et al. (2018), who found instead a
+#   **smoother loss landscape**. Scale invariance adds a third mechanism: the
+#   gradient is orthogonal to the weights, so SGD grows $\lVert W\rVert$ and
+#   lowers the **effective learning rate** $\eta/\lVert W\rVert^2$ by itself
+#   (at $\eta = 10$ the weights more than double in 50 steps); weight decay,
+#   which cannot regularize scale-invariant weights, raises it again
+#   (van Laarhoven 2017).
+# * BatchNorm breaks at tiny batches: at batch size 2 (same epochs, $\eta
+#   \propto B$) its held-out accuracy falls below 0.5, because with two
+#   samples each feature is normalized to $\pm1$ and the network hardly
+#   learns, not because of the (halved) running variance. **Layer
+#   Normalization** normalizes each sample over its features, needs no
+#   batch and no running statistics, passes the same gradient check, and
+#   keeps about 0.84 at every batch size from 2 to 16; from batch size 8 up
+#   BatchNorm is as good or better.
 #
 # ## Exercises
 #
@@ -1118,7 +1570,12 @@ print("Exercise 4: correct")
 # | training mode / inference mode | 学習モード / 推論モード | 训练模式 / 推理模式 | Using the batch's statistics (training) or the running statistics (inference) in BatchNorm. |
 # | weight scale | 重みのスケール | 权重尺度 | The standard deviation w of the initial weights. |
 # | scale invariance | スケール不変性 | 尺度不变性 | A layer followed by BatchNorm gives the same output when its weights are multiplied by c > 0. |
-# | effective learning rate | 実効学習率 | 有效学习率 | The step size relative to the weights' size; under BatchNorm it shrinks as 1/‖W‖². |
+# | effective learning rate | 実効学習率 | 有效学习率 | The step size relative to the weights' size, η/‖W‖² for weights followed by BatchNorm: it falls as plain SGD grows ‖W‖ and rises when weight decay shrinks it. |
+# | learning-rate sweep | 学習率スイープ | 学习率扫描 | Training the same setting at a grid of learning rates (usually spaced on a log scale) to see where it learns best and where it fails. |
+# | internal covariate shift | 内部共変量シフト | 内部协变量偏移 | The change in the distribution of a layer's inputs while the parameters of the layers before it change; the problem BatchNorm was designed to remove (Ioffe & Szegedy 2015). |
+# | loss-landscape smoothness | 損失地形の滑らかさ | 损失曲面的平滑性 | How little the loss and its gradient change when the weights move (small Lipschitz constants); BatchNorm increases it, which makes larger steps safe (Santurkar et al. 2018). |
+# | Layer Normalization | レイヤー正規化 (層正規化) | 层归一化 | A layer that normalizes each sample over its own features to mean 0 and variance 1, then scales by γ and shifts by β; it needs no batch and no running statistics. |
+# | linear scaling rule | 線形スケーリング則 | 线性缩放规则 | Making the learning rate proportional to the batch size, so that each sample moves the weights by the same amount at every batch size (Goyal et al. 2017). |
 # | epsilon (ε) | イプシロン (ε, 微小定数) | ε (小常数) | A small constant added to the variance so that the division stays finite. |
 #
 # See the whole [glossary](glossary.md).

@@ -31,6 +31,7 @@ COLORS = {
     # with and without a technique (chapters 3 and 4)
     "Batch Normalization": "#d62728",
     "Normal (without BatchNorm)": "#1f77b4",
+    "Layer Normalization": "#9467bd",
     "train": "#1f77b4",
     "test": "#ff7f0e",
     "validation": "#2ca02c",

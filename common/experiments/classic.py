@@ -117,7 +117,7 @@ def seed_pairs(n):
     return [(2 * k, 2 * k + 1) for k in range(positive_int("n", n))]
 
 
-# The original book's four optimizers and chapter 1's three more (settings in chapter 1, section 9).
+# The original book's four optimizers and chapter 1's three more (settings in chapter 1, section 14).
 OPTIMIZER_SETTINGS = {
     "SGD": ("SGD", {"lr": 0.01}),
     "Momentum": ("Momentum", {"lr": 0.01, "momentum": 0.9}),

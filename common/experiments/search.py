@@ -423,3 +423,20 @@ def _train_and_report(optuna_trial, settings, rng, problem):
     return {"trial": optuna_trial.number, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
             "val_acc": val_curve[-1], "train_acc": train_curve[-1], "val_curve": val_curve,
             "train_curve": train_curve, "pruned_at": pruned_at}
+
+
+def optuna_search_task(task, problem):
+    """``optuna_search(problem, **task)``: one whole Optuna search, as a task of ``run_parallel``.
+
+    task: the keyword arguments of :func:`common.experiments.search.optuna_search`
+    ({'n_trials': ..., 'seed': ..., and optionally 'space', 'pruner'}; an
+    optuna pruner object travels to the worker by pickling). problem: the
+    SearchProblem, shared by all tasks. Returns (results, epochs_trained), as
+    optuna_search does; each search is seeded, so a worker returns what a
+    sequential call would.
+    """
+    if not isinstance(task, dict) or "n_trials" not in task:
+        raise ValueError(f"task must be a dict of optuna_search's keyword arguments with 'n_trials', got {task!r}")
+    if "problem" in task:
+        raise ValueError("task must not contain 'problem': the problem is the shared data of run_parallel")
+    return optuna_search(problem, **task)
