@@ -65,6 +65,7 @@ from common.experiments.classic import (
     OPTIMIZER_SETTINGS,
     Run,
     build_network,
+    by_label,
     optimizer_compare_mnist,
     seed_pairs,
     sgd_learning_rates,
@@ -1866,14 +1867,12 @@ METHODS = ("SGD", "Momentum", "AdaGrad", "Adam", "SGD, η = 0.1")
 more_seeds = (optimizer_compare_mnist(optimizers=METHODS[:4], seeds=SEEDS[1:])
               + sgd_learning_rates(lrs=(0.1,), seeds=SEEDS[1:]))
 repeated = run_parallel(train_run, more_seeds, shared=(x_train, t_train, x_test, t_test), description="seeds")
-seed_loss = {name: [last_mean[name]] for name in METHODS[:4]} | {"SGD, η = 0.1": [sgd_last_mean["SGD, η = 0.1"]]}
-seed_test = {name: [mnist_test_acc[name]] for name in METHODS[:4]}
-seed_test["SGD, η = 0.1"] = [next(r.history["final_test_acc"] for r in sweep if r.run.label == "SGD, η = 0.1")]
-for result in repeated:
-    seed_loss[result.run.label].append(float(np.mean(result.history["train_loss"][-WINDOW:])))
-    seed_test[result.run.label].append(result.history["final_test_acc"])
-seed_loss = {name: np.array(values) for name, values in seed_loss.items()}   # 5 values each, one per seed
-seed_test = {name: np.array(values) for name, values in seed_test.items()}
+first_loss = last_mean | sgd_last_mean                      # seed 0: the runs above
+first_test = mnist_test_acc | {result.run.label: result.history["final_test_acc"] for result in sweep}
+more_loss = by_label(repeated, lambda result: np.mean(result.history["train_loss"][-WINDOW:]))
+more_test = by_label(repeated, lambda result: result.history["final_test_acc"])
+seed_loss = {name: np.r_[first_loss[name], more_loss[name]] for name in METHODS}   # 5 values each, one per seed
+seed_test = {name: np.r_[first_test[name], more_test[name]] for name in METHODS}
 print(f"mean training loss of the last {WINDOW} iterations, over {len(SEEDS)} seeds:")
 print(seed_summary(seed_loss))
 print("test accuracy:")
@@ -2131,12 +2130,8 @@ print(schedule_runs[3].trainer)
 scheduled = run_parallel(train_run, schedule_runs, shared=(x_train, t_train, x_test, t_test), description="schedules")
 
 x_fixed, t_fixed = x_train[:10_000], t_train[:10_000]
-end_loss, end_test = ({label: [] for label in SCHEDULE_SETTINGS} for _ in range(2))
-for result in scheduled:
-    end_loss[result.run.label].append(float(result.network.loss(x_fixed, t_fixed)))
-    end_test[result.run.label].append(result.history["final_test_acc"])
-end_loss = {label: np.array(values) for label, values in end_loss.items()}
-end_test = {label: np.array(values) for label, values in end_test.items()}
+end_loss = by_label(scheduled, lambda result: float(result.network.loss(x_fixed, t_fixed)))   # {label: 5 seeds}
+end_test = by_label(scheduled, lambda result: result.history["final_test_acc"])
 print("loss on the first 10,000 training images after 2,000 updates:")
 print(seed_summary(end_loss))
 print("test accuracy:")
@@ -2171,11 +2166,8 @@ def dead_units(network, x=x_fixed):
 
 
 EARLY = 50
-early_peak = {label: [] for label in SCHEDULE_SETTINGS}      # the highest mini-batch loss of the first 50 updates
-dead = {label: [] for label in SCHEDULE_SETTINGS}
-for result in scheduled:
-    early_peak[result.run.label].append(max(result.history["train_loss"][:EARLY]))
-    dead[result.run.label].append(dead_units(result.network))
+early_peak = by_label(scheduled, lambda result: max(result.history["train_loss"][:EARLY]))   # of the first 50
+dead = by_label(scheduled, lambda result: dead_units(result.network))
 print("dead hidden units (of 100) after training:")
 print(seed_summary({label: dead[label] for label in ("cosine from 0.8", "warm-up + cosine from 0.8")}, digits=0))
 assert all(25 <= d <= 55 for d in dead["cosine from 0.8"])                      # a third to a half die
@@ -2186,9 +2178,8 @@ assert all(peak < 3 for peak in early_peak["warm-up + cosine from 0.8"])        
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=FIGSIZE_WIDE, layout="constrained")
-curves = {label: [] for label in SCHEDULE_SETTINGS}
-for result in scheduled:
-    curves[result.run.label].append(np.convolve(result.history["train_loss"], np.ones(WINDOW) / WINDOW, mode="valid"))
+curves = by_label(scheduled, lambda result: np.convolve(result.history["train_loss"], np.ones(WINDOW) / WINDOW,
+                                                         mode="valid"))
 for label in ("η = 0.2", "η = 0.4", "cosine from 0.4", "cosine from 0.8", "warm-up + cosine from 0.8"):
     axes[0].plot(np.arange(WINDOW, SCHEDULE_UPDATES + 1), np.mean(curves[label], axis=0), lw=1.3,
                  color=SCHEDULE_COLORS[label], label=label)

@@ -39,7 +39,7 @@ import numpy as np
 
 from common.display.plot import FIGSIZE, color, save_figure, small_multiples, smooth_curve
 from common.display.report import approx, seed_summary
-from common.experiments.classic import INITIALIZATIONS, train_run, weight_init_compare
+from common.experiments.classic import INITIALIZATIONS, by_label, train_run, weight_init_compare
 from common.experiments.parallel import run_parallel
 from common.initialization import init_std
 from common.networks import MultiLayerNet
@@ -631,10 +631,8 @@ plt.show()
 # NBVAL_TOLERANCE abs=0.01 rel=0.05
 more_seeds = weight_init_compare(initializations=list(INITIALIZATIONS), seeds=range(1, 5))
 repeated = run_parallel(train_run, more_seeds, shared=(x_train, t_train, None, None), description="seeds")
-seed_loss = {name: [float(np.mean(curve[-100:]))] for name, curve in losses.items()}   # seed 0: the run above
-for result in repeated:
-    seed_loss[result.run.label].append(float(np.mean(result.history["train_loss"][-100:])))
-seed_loss = {name: np.array(values) for name, values in seed_loss.items()}
+more_loss = by_label(repeated, lambda result: np.mean(result.history["train_loss"][-100:]))
+seed_loss = {name: np.r_[np.mean(curve[-100:]), more_loss[name]] for name, curve in losses.items()}   # seed 0 first
 print("mean training loss of the last 100 iterations, over 5 seeds:")
 print(seed_summary(seed_loss))
 

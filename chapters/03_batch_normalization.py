@@ -49,7 +49,7 @@ import numpy as np
 
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
 from common.display.report import approx, seed_summary
-from common.experiments.classic import Run, batch_norm_test, build_network, seed_pairs, train_run
+from common.experiments.classic import Run, batch_norm_test, build_network, by_label, seed_pairs, train_run
 from common.experiments.parallel import run_parallel
 from common.experiments.trainer import Trainer
 from common.gradient import gradient_check, layer_gradient_check, numerical_gradient, relative_error
@@ -606,11 +606,8 @@ print(runs[0].network, runs[0].trainer, "on the first", runs[0].n_train, "images
 # The plain network overflows at the largest scales (its loss becomes NaN): a result, not noise,
 # so the runs record divergence without a warning. The 32 trainings run side by side.
 trained = run_parallel(train_run, runs, shared=(x_train, t_train, None, None), description="runs")
-curves, last_losses = {"Batch Normalization": [], "Normal (without BatchNorm)": []}, {}
-for index, result in enumerate(trained):
-    curves[result.run.label].append(result.history["train_acc"])
-    last_losses[result.run.label, index // 2] = result.history["train_loss"][-1]
-curves = {name: np.array(c) for name, c in curves.items()}     # shape (16 scales, 21 evaluations)
+curves = by_label(trained, lambda result: result.history["train_acc"])   # shape (16 scales, 21 evaluations)
+last_losses = by_label(trained, lambda result: result.history["train_loss"][-1])   # (16 scales,)
 final = {name: c[:, -1] for name, c in curves.items()}
 print("final train accuracy (w from 1 down to 1e-4):")
 for name, accuracies in final.items():
@@ -668,7 +665,7 @@ bn_final, plain_final = final["Batch Normalization"], final["Normal (without Bat
 wins = int(np.sum(bn_final > plain_final))
 learns = {name: int(np.sum(acc >= 0.4)) for name, acc in final.items()}   # four times chance
 near_100 = {name: int(np.sum(acc >= 0.99)) for name, acc in final.items()}
-diverged = [k for k in range(16) if not np.isfinite(last_losses["Normal (without BatchNorm)", k])]
+diverged = [k for k in range(16) if not np.isfinite(last_losses["Normal (without BatchNorm)"][k])]
 losses_at = [k for k in range(16) if bn_final[k] < plain_final[k]]
 
 assert wins >= 12, wins                                              # BatchNorm ends higher at (at least) 12 of 16 scales

@@ -55,7 +55,14 @@ import numpy as np
 from common.augmentation import augment
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure
 from common.display.report import approx, seed_summary
-from common.experiments.classic import build_network, overfit_dropout, overfit_weight_decay, seed_pairs, train_run
+from common.experiments.classic import (
+    build_network,
+    by_label,
+    overfit_dropout,
+    overfit_weight_decay,
+    seed_pairs,
+    train_run,
+)
 from common.experiments.parallel import run_parallel
 from common.functions import softmax
 from common.layers import Dropout
@@ -803,15 +810,12 @@ more_runs = [run for seeds in SEEDS_5[1:] for run in
              + overfit_dropout(inverted=(False,), epochs=300, evaluate_every=300, seeds=[seeds])]
 labels = {"λ = 0.0": "no regularization", "λ = 0.1": "weight decay λ = 0.1",
           "dropout, original scaling": "dropout 0.2"}
-seed_test = {label: [history["test_acc"][-1]] for label, history in
-             zip(labels.values(), (history_plain, history_decay, history_dropout))}
-seed_gap = {label: [gap(history)] for label, history in
-            zip(labels.values(), (history_plain, history_decay, history_dropout))}
-for result in run_parallel(train_run, more_runs, shared=MNIST, description="seeds"):
-    seed_test[labels[result.run.label]].append(result.history["test_acc"][-1])
-    seed_gap[labels[result.run.label]].append(gap(result.history))
-seed_test = {label: np.array(v) for label, v in seed_test.items()}
-seed_gap = {label: np.array(v) for label, v in seed_gap.items()}
+repeated = run_parallel(train_run, more_runs, shared=MNIST, description="seeds")
+more_test = by_label(repeated, lambda result: result.history["test_acc"][-1])
+more_gap = by_label(repeated, lambda result: gap(result.history))
+first = dict(zip(labels, (history_plain, history_decay, history_dropout)))   # seed 0: the runs above
+seed_test = {labels[run]: np.r_[first[run]["test_acc"][-1], more_test[run]] for run in labels}
+seed_gap = {labels[run]: np.r_[gap(first[run]), more_gap[run]] for run in labels}
 print("gap (train - test accuracy) over 5 seeds:")
 print(seed_summary(seed_gap))
 print("test accuracy:")
@@ -1165,14 +1169,10 @@ def row_shrink(result):
     return np.linalg.norm(after, axis=1) / np.linalg.norm(before, axis=1)
 
 
-row_ratio, adam_test, adam_train = ({label: [] for label in adam_variants} for _ in range(3))
-for result in run_parallel(train_run, adam_runs, shared=MNIST, description="Adam / AdamW"):
-    row_ratio[result.run.label].append(row_shrink(result))
-    adam_test[result.run.label].append(result.history["test_acc"][-1])
-    adam_train[result.run.label].append(result.history["train_acc"][-1])
-row_ratio = {label: np.array(ratios) for label, ratios in row_ratio.items()}       # (5 seeds, 784 pixels)
-adam_test = {label: np.array(values) for label, values in adam_test.items()}
-adam_train = {label: np.array(values) for label, values in adam_train.items()}
+adam_trained = run_parallel(train_run, adam_runs, shared=MNIST, description="Adam / AdamW")
+row_ratio = by_label(adam_trained, row_shrink)                                    # (5 seeds, 784 pixels)
+adam_test = by_label(adam_trained, lambda result: result.history["test_acc"][-1])
+adam_train = by_label(adam_trained, lambda result: result.history["train_acc"][-1])
 blank_mean = {label: ratios[:, blank].mean(axis=1) for label, ratios in row_ratio.items()}
 inked_mean = {label: ratios[:, ~blank].mean(axis=1) for label, ratios in row_ratio.items()}
 print("||W1 row|| after / before, mean over the rows of each kind:")

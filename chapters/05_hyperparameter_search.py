@@ -72,6 +72,7 @@ from common.experiments.search import (
     run_trial,
     sort_results,
     successive_halving,
+    train_setting,
 )
 from common.experiments.trainer import Trainer
 from common.networks import MultiLayerNet
@@ -144,13 +145,15 @@ print(problem.hidden_size_list, problem.activation, problem.weight_init_std, pro
 print(ORIGINAL_SPACE)
 
 # %% [markdown]
-# Here is the function that runs one trial, from `common/experiments/search.py`. Note the
-# first line: **one generator, made from the trial's own seed, decides
-# everything random in the trial** — the sampled $\eta$ and $\lambda$, the
-# initial weights and the order of the mini-batches.
+# Here is the function that runs one trial, from `common/experiments/search.py`,
+# and the training it calls. Note the first line of `run_trial`: **one
+# generator, made from the trial's own seed, decides everything random in
+# the trial** — the sampled $\eta$ and $\lambda$, the initial weights and the
+# order of the mini-batches.
 
 # %%
 print(inspect.getsource(run_trial))
+print(inspect.getsource(train_setting))
 
 # %% [markdown]
 # ## 3. A hundred trials, in parallel

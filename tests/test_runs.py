@@ -146,3 +146,16 @@ def test_validation_images_follow_the_training_images_and_are_never_trained_on(b
         classic.train_run(replace(run, n_validation=80), (x, t, x[:0], t[:0]))
     with pytest.raises(ValueError, match="n_validation needs n_train"):
         classic.train_run(replace(run, n_train=None), (x, t, x[:0], t[:0]))
+
+
+def test_by_label_groups_one_value_per_run_in_order():
+    from types import SimpleNamespace
+
+    trained = [SimpleNamespace(run=SimpleNamespace(label=label), value=value)
+               for label, value in [("b", 1.0), ("a", 2.0), ("b", 3.0), ("a", 4.0)]]
+    grouped = classic.by_label(trained, lambda result: result.value)
+    assert list(grouped) == ["b", "a"]                       # labels in order of first appearance
+    np.testing.assert_array_equal(grouped["b"], [1.0, 3.0])
+    np.testing.assert_array_equal(grouped["a"], [2.0, 4.0])
+    rows = classic.by_label(trained, lambda result: [result.value, -result.value])
+    assert rows["a"].shape == (2, 2)                         # arrays per run stack into rows

@@ -260,3 +260,20 @@ def test_augmentation_changes_the_training_batches_only(data):
     assert len(seen) == 5 and all(batch.shape == (40, 8) for batch in seen)
     assert history["train_acc"][-1] == trainer.network.accuracy(x[:200], t[:200])   # evaluated on the data as given
     assert make_trainer(data, epochs=1).train()["train_loss"] != history["train_loss"]
+
+
+def test_on_evaluation_sees_each_epoch_and_can_stop_training(data):
+    seen = []
+
+    def stop_after_three(epoch, history):
+        seen.append((epoch, len(history["validation_acc"])))
+        return epoch == 3
+
+    full = make_trainer(data).train()
+    history = make_trainer(data, on_evaluation=stop_after_three).train()
+    assert seen == [(1, 2), (2, 3), (3, 4)]                 # after each epoch's evaluation, not before training
+    assert history["stopped_at"] == 3 and history["epochs"] == [0, 1, 2, 3]
+    assert history["train_loss"] == full["train_loss"][:3 * 5]   # the same run, cut after epoch 3
+    assert make_trainer(data, on_evaluation=lambda epoch, history: False).train()["stopped_at"] is None
+    with pytest.raises(ValueError, match="on_evaluation needs evaluations"):
+        make_trainer(data, validation=None, on_evaluation=stop_after_three)

@@ -108,6 +108,20 @@ def train_run(run, data):
     return Trained(run, history, network)
 
 
+def by_label(trained, measure):
+    """Group the results of several runs by their label: {label: np.array([measure(result), ...])}.
+
+    trained: the :class:`Trained` results of run_parallel(train_run, runs);
+    measure(result) -> a number (or an array) per run. Labels come in the
+    order they first appear; within a label, the runs' order (e.g. one value
+    per seed).
+    """
+    grouped = {}
+    for result in trained:
+        grouped.setdefault(result.run.label, []).append(measure(result))
+    return {label: np.array(values) for label, values in grouped.items()}
+
+
 def seed_pairs(n):
     """``n`` (init_seed, batch_seed) pairs, every seed different: (0, 1), (2, 3), (4, 5), ...
 

@@ -126,35 +126,43 @@ class SearchProblem:
     dtype: type = np.float64
 
 
-def _network(problem, weight_decay, rng):
-    """The network of one trial of ``problem``, its initial weights drawn from ``rng``."""
+def train_setting(problem, settings, rng, on_evaluation=None):
+    """Train ``problem``'s network with ``settings`` {'lr', 'weight_decay'}, all randomness from ``rng``.
+
+    Returns a result dict: 'lr', 'weight_decay', 'val_acc' and 'train_acc'
+    (after the last epoch trained), 'val_curve' and 'train_curve' (before
+    training and after each epoch). A learning rate so large that the loss
+    overflows gives a poor accuracy, not a warning. ``on_evaluation``: see
+    the Trainer (Optuna's pruner stops a trial through it; 'stopped_at' is
+    then the epoch where training stopped, or None).
+    """
     p = problem
-    return MultiLayerNet(p.x_train.shape[1], p.hidden_size_list, p.output_size, activation=p.activation,
-                         weight_init_std=p.weight_init_std, weight_decay_lambda=weight_decay, rng=rng, dtype=p.dtype)
+    network = MultiLayerNet(p.x_train.shape[1], p.hidden_size_list, p.output_size, activation=p.activation,
+                            weight_init_std=p.weight_init_std, weight_decay_lambda=settings["weight_decay"], rng=rng,
+                            dtype=p.dtype)
+    history = Trainer(network, SGD(lr=settings["lr"]), p.x_train, p.t_train, validation=(p.x_val, p.t_val),
+                      epochs=p.epochs, batch_size=p.batch_size, rng=rng, on_divergence="ignore",
+                      on_evaluation=on_evaluation).train()
+    result = {"lr": settings["lr"], "weight_decay": settings["weight_decay"],
+              "val_acc": history["validation_acc"][-1], "train_acc": history["train_acc"][-1],
+              "val_curve": history["validation_acc"], "train_curve": history["train_acc"]}
+    if on_evaluation is not None:
+        result["stopped_at"] = history["stopped_at"]
+    return result
 
 
 def run_trial(trial, problem):
     """Train one network for ``trial`` on ``problem``; return a dict of results.
 
-    Keys: 'trial', 'lr', 'weight_decay', 'val_acc' and 'train_acc' (after the
-    last epoch), 'val_curve' and 'train_curve' (before training and after
-    each epoch). A learning rate so large that the loss overflows gives a
-    poor accuracy, not a warning.
+    Keys: 'trial' and those of :func:`train_setting`.
     """
-    p = problem
     rng = np.random.default_rng(trial.seed)  # the only source of randomness of this trial
     settings = dict(trial.fixed)
     for name, (low, high) in trial.space.items():
         settings[name] = log_uniform(rng, low, high)
     if sorted(settings) != sorted(HYPERPARAMETERS):
         raise ValueError(f"trial {trial.index} sets {sorted(settings)}, expected {list(HYPERPARAMETERS)}")
-    network = _network(p, settings["weight_decay"], rng)
-    trainer = Trainer(network, SGD(lr=settings["lr"]), p.x_train, p.t_train, validation=(p.x_val, p.t_val),
-                      epochs=p.epochs, batch_size=p.batch_size, rng=rng, on_divergence="ignore")
-    history = trainer.train()   # on_divergence="ignore": no warning when a large η overflows
-    return {"trial": trial.index, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
-            "val_acc": history["validation_acc"][-1], "train_acc": history["train_acc"][-1],
-            "val_curve": history["validation_acc"], "train_curve": history["train_acc"]}
+    return {"trial": trial.index, **train_setting(problem, settings, rng)}
 
 
 def run_search(trials, problem, workers=None, start_method=None, progress=None):
@@ -353,13 +361,12 @@ def optuna_search(problem, n_trials, seed=0, space=None, pruner=True):
     ``space`` {name: (low, high)} (default ORIGINAL_SPACE) from the results
     of the trials before. Trial i takes its initial weights and mini-batches
     from the i-th child of SeedSequence(seed).spawn(n_trials), as a random
-    trial does. Trained one epoch at a time (a new Trainer per epoch on the
-    same network, optimizer and generator: the batches are those of one
-    uninterrupted run), with the validation accuracy reported to Optuna after
-    every epoch. ``pruner``: True for optuna's MedianPruner() (once 5 trials
-    have completed, stop a trial whose best accuracy so far is below the
-    median of the completed trials' accuracies after the same epoch), False
-    for none, or any optuna pruner object.
+    trial does, and trains as run_trial does (:func:`train_setting`), with
+    the validation accuracy reported to Optuna after every epoch through the
+    Trainer's ``on_evaluation``. ``pruner``: True for optuna's
+    MedianPruner() (once 5 trials have completed, stop a trial whose best
+    accuracy so far is below the median of the completed trials' accuracies
+    after the same epoch), False for none, or any optuna pruner object.
     Sequential and seeded, so the same call gives the same results.
 
     Returns (results, epochs_trained): one dict per trial in trial order,
@@ -390,8 +397,14 @@ def optuna_search(problem, n_trials, seed=0, space=None, pruner=True):
 
     def objective(optuna_trial):
         settings = {name: optuna_trial.suggest_float(name, low, high, log=True) for name, (low, high) in space.items()}
-        result = _train_and_report(optuna_trial, settings, np.random.default_rng(children[optuna_trial.number]),
-                                   problem)
+
+        def report(epoch, history):
+            optuna_trial.report(history["validation_acc"][-1], epoch)
+            return optuna_trial.should_prune()
+
+        trained = train_setting(problem, settings, np.random.default_rng(children[optuna_trial.number]), report)
+        pruned_at = trained.pop("stopped_at")
+        result = {"trial": optuna_trial.number, **trained, "pruned_at": pruned_at}
         results.append(result)
         if result["pruned_at"] is not None:
             raise optuna.TrialPruned()
@@ -400,29 +413,6 @@ def optuna_search(problem, n_trials, seed=0, space=None, pruner=True):
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
     study.optimize(objective, n_trials=n_trials)
     return results, sum(len(r["val_curve"]) - 1 for r in results)
-
-
-def _train_and_report(optuna_trial, settings, rng, problem):
-    """Train one Optuna trial epoch by epoch, reporting the validation accuracy; a result dict of run_search's."""
-    p = problem
-    network = _network(p, settings["weight_decay"], rng)
-    optimizer = SGD(lr=settings["lr"])
-    train_curve, val_curve, pruned_at = [], [], None
-    for epoch in range(p.epochs + 1):
-        if epoch > 0:
-            Trainer(network, optimizer, p.x_train, p.t_train, epochs=1, batch_size=p.batch_size, rng=rng,
-                    evaluate=False, on_divergence="ignore").train()
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # as the Trainer, if lr diverged
-            train_curve.append(network.accuracy(p.x_train, p.t_train))
-            val_curve.append(network.accuracy(p.x_val, p.t_val))
-        if epoch > 0:
-            optuna_trial.report(val_curve[-1], epoch)
-            if optuna_trial.should_prune():
-                pruned_at = epoch
-                break
-    return {"trial": optuna_trial.number, "lr": settings["lr"], "weight_decay": settings["weight_decay"],
-            "val_acc": val_curve[-1], "train_acc": train_curve[-1], "val_curve": val_curve,
-            "train_curve": train_curve, "pruned_at": pruned_at}
 
 
 def optuna_search_task(task, problem):

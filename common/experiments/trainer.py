@@ -66,11 +66,15 @@ class Trainer:
     ``augment``: a function ``augment(x_batch, rng) -> x_batch`` applied to
     every training mini-batch (e.g. :func:`common.augmentation.augment`),
     drawing from the Trainer's generator; evaluation sees the data as given.
+    ``on_evaluation``: a function ``on_evaluation(epoch, history) -> bool``
+    called after each evaluation during training (epoch >= 1); when it
+    returns True, training stops there and history['stopped_at'] = epoch
+    (None if it never does). Early stopping and pruning hook in here.
     """
 
     def __init__(self, network, optimizer, x_train, t_train, *, epochs=None, iterations=None, batch_size=100,
                  sampling="shuffle", validation=None, test=None, evaluate=None, evaluate_every=1, rng=None,
-                 on_divergence="warn", progress=False, schedule=None, augment=None):
+                 on_divergence="warn", progress=False, schedule=None, augment=None, on_evaluation=None):
         if (epochs is None) == (iterations is None):
             raise ValueError("give exactly one of epochs or iterations")
         if sampling not in ("shuffle", "replacement"):
@@ -103,6 +107,9 @@ class Trainer:
             raise ValueError(f"{type(optimizer).__name__} has no learning rate: a schedule cannot apply to it")
         self.schedule = schedule
         self.augment = augment
+        if on_evaluation is not None and not self.evaluate:
+            raise ValueError("on_evaluation needs evaluations: give validation or test data, or evaluate=True")
+        self.on_evaluation = on_evaluation
 
     def _batches(self):
         """Yield index arrays of mini-batches, forever."""
@@ -127,6 +134,8 @@ class Trainer:
         history.update({f"{name}_acc": [] for name in self.held_out})
         if self.schedule is not None:
             history["lr"] = []
+        if self.on_evaluation is not None:
+            history["stopped_at"] = None
         if self.evaluate:
             self._evaluate(history, 0)
         batches = self._batches()
@@ -159,7 +168,10 @@ class Trainer:
                                   f"(is the learning rate too large?)", RuntimeWarning, stacklevel=3)
             epoch, end_of_epoch = divmod(i, self.iterations_per_epoch)
             last = i + self.iterations_per_epoch > self.iterations
-            if self.evaluate and end_of_epoch == 0 and (epoch % self.evaluate_every == 0 or last):
-                self._evaluate(history, epoch)
             if bar is not None:
                 bar.update()
+            if self.evaluate and end_of_epoch == 0 and (epoch % self.evaluate_every == 0 or last):
+                self._evaluate(history, epoch)
+                if self.on_evaluation is not None and self.on_evaluation(epoch, history):
+                    history["stopped_at"] = epoch
+                    return
