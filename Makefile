@@ -1,6 +1,6 @@
 # Training Techniques for Neural Networks, from scratch.
-#   make lab    set up (once) and open the chapters in JupyterLab
-#   make test   set up (once), then ruff, unit tests, the pair sync check and nbval over every chapter
+#   make lab    set up (once) and open the book in JupyterLab, at the first chapter's overview
+#   make test   set up (once), then ruff, unit tests, the pair sync check and nbval over every section
 # make help lists every target, from the "## description" after each target's name. See README.md.
 
 SHELL := /bin/bash
@@ -35,11 +35,14 @@ ifeq ($(MNIST_DIR),)
 endif
 export PATH := $(abspath $(dir $(PY))):$(PATH)
 
-# Every chapter by default (the list is defined in tools/chapters.py; the system python3
-# suffices, before any setup); e.g. `make execute CHAPTERS=chapters/03_batch_normalization.py` for one.
-CHAPTERS ?= $(shell python3 -m tools.chapters)
-CHAPTERS_PY := $(CHAPTERS)
+# Every section by default (the list is defined in tools/chapters.py; the system python3
+# suffices, before any setup). CHAPTERS selects: a section's .py or .ipynb, or a chapter folder
+# for all its sections, e.g. `make execute CHAPTERS=chapters/01_parameter_updates/03_adaptive_methods.py`
+# or `make nbval CHAPTERS="chapters/02_initial_weights chapters/01_parameter_updates/01_optimization.py"`.
+CHAPTERS_PY := $(shell python3 -m tools.chapters $(CHAPTERS))
 CHAPTERS_NB := $(CHAPTERS_PY:.py=.ipynb)
+# A recipe's first line where the list must not be empty (tools.chapters has said why on stderr).
+NEED_CHAPTERS = @test -n "$(strip $(CHAPTERS_PY))" || { echo "no section selected$(if $(CHAPTERS), by CHAPTERS=$(CHAPTERS))" >&2; exit 1; }
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 # Checking re-executes the chapters; their figures then go to build/, never over images/, and
 # progress bars (run_parallel) stay off in checked and stored outputs (in JupyterLab they show).
@@ -49,7 +52,7 @@ EXECUTE := BOOK_PROGRESS=0 $(BIN)jupyter nbconvert --to notebook --execute --inp
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
 .PHONY: help setup data lab test unit nbval nbval-another-cpu sync execute execute-twice kernels lock lint bench \
-        student html html-check clean
+        runtimes contents student html html-check clean
 
 # Every target with a "## description" on its line; a test checks that each .PHONY target has one.
 help: ## every target (this list)
@@ -70,15 +73,19 @@ setup: $(STAMP) ## create .venv (or use the conda env) and install the locked ve
 data: setup ## check the MNIST files, or fetch them
 	@$(PY) -m dataset --quiet
 
-# LAB_ARGS passes options on, e.g. make lab LAB_ARGS="--no-browser --port 8890".
-lab: data ## set up (once) and open the chapters in JupyterLab; LAB_ARGS passes options on
-	$(BIN)jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+# It opens the first chapter's overview (00_overview.md, shown as a page, its links open the
+# sections). LAB_ARGS passes options on, e.g. make lab LAB_ARGS="--no-browser --port 8890".
+lab: data ## set up (once) and open the book in JupyterLab at the first overview; LAB_ARGS passes options on
+	@$(PY) -m tools.lab_settings
+	$(BIN)jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) \
+	    $(abspath chapters/$(shell python3 -m tools.chapters --lab-page))
 
 # ruff first (make lint), then one pytest run on every core: unit tests, sync and
 # student-copy checks, the site in Chromium (skipped where it is not installed), and
-# nbval over every chapter; then nbval once more as another CPU would compute (see nbval-another-cpu).
+# nbval over every section; then nbval once more as another CPU would compute (see nbval-another-cpu).
 # A notebook's cells stay on one worker (--dist loadfile).
-test: lint data ## lint, unit tests, sync and site checks, nbval over every chapter, nbval-another-cpu
+test: lint data ## lint, unit tests, sync and site checks, nbval over every section, nbval-another-cpu
+	$(NEED_CHAPTERS)
 	@$(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadfile tests $(NBVAL) $(CHAPTERS_NB)
 	@$(MAKE) --no-print-directory nbval-another-cpu
 
@@ -88,13 +95,15 @@ unit: setup ## the tests in tests/ only, without nbval
 # nbval compares every output exactly, except numbers printed with a leading ≈
 # (results of training), which it compares within the tolerance their cell
 # declares: tools/nbval_approx.py, loaded by conftest.py. README: "What the tests check".
-nbval: data ## re-execute every chapter and compare its outputs (≈ numbers within tolerance)
+nbval: data ## re-execute every section (or CHAPTERS=...) and compare its outputs (≈ within tolerance)
+	$(NEED_CHAPTERS)
 	@$(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
 
 # The same check with MNIST moved by one float32 rounding step in every
 # non-zero pixel (tools/another_cpu.py): every training run takes another path,
 # as on a CPU with another BLAS kernel. An unmarked training number fails here.
 nbval-another-cpu: data ## nbval with MNIST moved by one float32 step, as another CPU computes
+	$(NEED_CHAPTERS)
 	@echo "nbval again, as another CPU would compute (tools/another_cpu.py)"
 	@$(CHECK_ENV) PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
 
@@ -103,6 +112,7 @@ nbval-another-cpu: data ## nbval with MNIST moved by one float32 step, as anothe
 # OPENBLAS_CORETYPE is set here for these runs only; some machines need their own setting.
 KERNELS ?= Haswell Zen Sandybridge Prescott $(if $(shell grep -m1 -o avx512f /proc/cpuinfo 2>/dev/null),SkylakeX)
 kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ numbers moved
+	$(NEED_CHAPTERS)
 	@mkdir -p build/kernels && rm -f build/kernels/*.jsonl build/kernels/*.status
 	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; \
 	    if $(CHECK_ENV) OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
@@ -114,16 +124,17 @@ kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ nu
 # The .py files are the source: update each notebook from its .py, keeping outputs,
 # then write the .py back in jupytext's own layout, so that the pair is textually
 # identical and JupyterLab opens either file whichever is newer.
-sync: setup ## update each notebook from its .py, keeping outputs
+sync: setup ## update each notebook from its .py, keeping outputs (every section, or CHAPTERS=...)
+	$(NEED_CHAPTERS)
 	@for f in $(CHAPTERS_PY); do $(BIN)jupytext --quiet --update --to ipynb "$$f" \
 	    && $(BIN)jupytext --quiet --to py:percent "$${f%.py}.ipynb" || exit 1; done
 
-execute: sync data ## sync, then re-execute every notebook in place
+execute: sync data ## sync, then re-execute every section (or CHAPTERS=...) in place
 	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -m tools.notebook_metadata "$$f" || exit 1; done
 
-# Determinism: executing the committed chapters again changes no byte of them or of
+# Determinism: executing the committed sections again changes no byte of them or of
 # their figures (on the machine that executed them; another CPU may move ≈ digits).
-execute-twice: ## check that executing the committed chapters again changes no byte
+execute-twice: ## check that executing the committed sections (or CHAPTERS=...) again changes no byte
 	@git diff --quiet -- chapters images || { echo "chapters or figures differ from the last commit: commit first"; exit 1; }
 	@$(MAKE) --no-print-directory execute
 	@git diff --stat --exit-code -- chapters images && echo "a second execution changed nothing"
@@ -141,12 +152,23 @@ lint: setup ## ruff over the library, tools, tests, benchmarks and chapters
 bench: data ## time the benchmarks, write benchmarks/RESULTS.md
 	@$(PY) -m benchmarks all
 
+# Run All of each section, one at a time: the kernel is started first, then the clock runs from
+# the first cell to the last. Run it on a quiet machine. The times (merged into build/runtimes.json,
+# so CHAPTERS=... measures a few again) feed make contents, the README's table of contents.
+runtimes: sync data ## time each section's Run All into build/runtimes.json and print a table
+	$(NEED_CHAPTERS)
+	@$(CHECK_ENV) $(PY) -m tools.runtimes --out build/runtimes.json $(CHAPTERS_NB)
+
+contents: setup ## print the README's Contents table: one row per section, Run All from build/runtimes.json
+	@$(PY) -m tools.contents
+
 # Student copies (solutions removed, outputs cleared) in student/, not committed.
-student: setup ## student copies in student/: solutions removed, outputs cleared
+student: setup ## student copies in student/: solutions removed, outputs cleared, overviews beside them
+	$(NEED_CHAPTERS)
 	@$(PY) -m tools.student --out student $(CHAPTERS_NB)
 
-# The executed chapters as a static site in site/, checked in headless Chromium.
-html: setup ## the executed chapters as a static site in site/, then html-check
+# The executed sections as a static site in site/, checked in headless Chromium.
+html: setup ## the executed sections, overviews and glossary as a static site in site/, then html-check
 	@$(PY) -m tools.html --out site
 	@$(MAKE) --no-print-directory html-check
 

@@ -1,8 +1,10 @@
 """The notebook check's rule: ``≈`` numbers within the cell's tolerance, everything else exact."""
 
+import re
 import textwrap
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -23,14 +25,38 @@ def test_approx_prints_the_mark_and_stays_a_float():
     assert type(value + 1) is float and not isinstance(value * 2, Approx)
 
 
-def test_declared_tolerance():
-    assert declared_tolerance("x = 1\nprint(x)") is None
-    assert declared_tolerance("# NBVAL_TOLERANCE abs=0.02\nprint(x)") == {"abs": 0.02, "rel": 0.0}
-    assert declared_tolerance("#NBVAL_TOLERANCE rel=0.1 abs=1e-3") == {"abs": 0.001, "rel": 0.1}
-    for bad in ("# NBVAL_TOLERANCE", "# NBVAL_TOLERANCE abs=two", "# NBVAL_TOLERANCE 0.02",
-                "# NBVAL_TOLERANCE abs=0.1\n# NBVAL_TOLERANCE abs=0.2"):
-        with pytest.raises(ToleranceError, match="NBVAL_TOLERANCE"):
-            declared_tolerance(bad)
+def test_declared_tolerance_is_read_from_cell_metadata():
+    assert declared_tolerance({}) is None
+    assert declared_tolerance({"tags": ["hide-input"]}, "x = 1\nprint(x)") is None
+    assert declared_tolerance({"tolerance": {"abs": 0.02}}) == {"abs": 0.02, "rel": 0.0}
+    assert declared_tolerance({"tolerance": {"rel": 0.1, "abs": 1e-3}}) == {"abs": 0.001, "rel": 0.1}
+    assert declared_tolerance({"tolerance": {"abs": 60}}) == {"abs": 60.0, "rel": 0.0}
+
+
+@pytest.mark.parametrize("metadata, problem", [
+    ({"tolerance": 0.02}, "not a mapping"),
+    ({"tolerance": {}}, "not a mapping"),
+    ({"tolerance": {"abs": "two"}}, "abs='two'"),
+    ({"tolerance": {"rel": -0.1}}, "rel=-0.1"),
+    ({"tolerance": {"abs": True}}, "abs=True"),
+    ({"tolerance": {"rel": float("inf")}}, "rel=inf"),
+    ({"tolerance": {"absolute": 0.02}}, "unknown keys"),
+    ({"tolerance": {"abs": 0, "rel": 0}}, "allows no movement"),
+], ids=["number", "empty", "text", "negative", "bool", "infinite", "unknown-key", "zero"])
+def test_bad_tolerance_metadata_is_a_clear_error(metadata, problem):
+    with pytest.raises(ToleranceError, match=re.escape(problem)):
+        declared_tolerance(metadata)
+
+
+def test_the_old_comment_form_is_refused_with_the_new_form_named():
+    with pytest.raises(ToleranceError, match=r"NBVAL_TOLERANCE.*# %% tolerance="):
+        declared_tolerance({}, "# NBVAL_TOLERANCE abs=0.02\nprint(x)")
+
+
+def test_jupytext_writes_the_metadata_from_the_cell_line():
+    notebook = jupytext.reads('# %% tolerance={"rel": 0.1} tags=["nbval-ignore-output"]\nprint(1)\n',
+                              fmt="py:percent")
+    assert declared_tolerance(notebook.cells[0].metadata) == {"abs": 0.0, "rel": 0.1}
 
 
 def test_within_absolute_relative_and_special_values():
@@ -65,7 +91,7 @@ def test_a_changed_exact_value_or_sentence_fails():
 
 def test_approx_numbers_need_a_declared_tolerance():
     problems = compare_text("acc ≈0.97", "acc ≈0.97", None)
-    assert problems and "NBVAL_TOLERANCE" in problems[0]
+    assert problems and "declares no tolerance" in problems[0] and "tolerance=" in problems[0]
 
 
 def outputs(text, html=None):
@@ -87,20 +113,31 @@ def test_reconcile_copies_stored_text_only_where_it_agrees():
 
 
 NOTEBOOK_CELL = """\
-# NBVAL_TOLERANCE abs=0.02
 from common.display.report import approx
 print(f"setting 0.1, accuracy {{approx({value}):.3f}}")
 """
 
 
-def notebook_with(folder, stored_text, value, source=NOTEBOOK_CELL):
-    cell = nbformat.v4.new_code_cell(source.format(value=value), execution_count=1)
+TOLERANCE_METADATA = {"tolerance": {"abs": 0.02}}
+
+
+def notebook_with(folder, stored_text, value, source=NOTEBOOK_CELL, metadata=TOLERANCE_METADATA):
+    cell = nbformat.v4.new_code_cell(source.format(value=value), execution_count=1, metadata=metadata)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
     notebook = nbformat.v4.new_notebook(cells=[cell])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = folder / "check.ipynb"
     nbformat.write(notebook, path)
     return path
+
+
+def run_nbval(pytester, path):
+    pytester.makeconftest(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        pytest_plugins = ["tools.nbval_approx"]
+    """))
+    return pytester.runpytest_subprocess("--nbval", "--nbval-current-env", "-p", "no:cacheprovider", str(path))
 
 
 @pytest.mark.parametrize("value, stored, passes", [
@@ -110,14 +147,30 @@ def notebook_with(folder, stored_text, value, source=NOTEBOOK_CELL):
 ], ids=["perturbed-passes", "broken-claim-fails", "exact-change-fails"])
 def test_through_nbval(pytester, value, stored, passes):
     """End to end: pytest --nbval on a one-cell notebook, with this project's conftest."""
-    path = notebook_with(pytester.path, stored, value)
-    pytester.makeconftest(textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
-        pytest_plugins = ["tools.nbval_approx"]
-    """))
-    result = pytester.runpytest_subprocess("--nbval", "--nbval-current-env", "-p", "no:cacheprovider", str(path))
+    result = run_nbval(pytester, notebook_with(pytester.path, stored, value))
     result.assert_outcomes(passed=1 if passes else 0, failed=0 if passes else 1)
     if value == 0.9:
         result.stdout.fnmatch_lines(["*≈0.900 is outside the tolerance abs=0.02 of the stored ≈0.970*"])
 
+
+@pytest.mark.parametrize("metadata, message", [
+    ({}, "*declares no tolerance*"),
+    ({"tolerance": {"abs": "0.02"}}, "*tolerance metadata abs='0.02'*"),
+], ids=["no-tolerance-fails", "bad-metadata-fails"])
+def test_through_nbval_a_missing_or_bad_tolerance_fails(pytester, metadata, message):
+    path = notebook_with(pytester.path, "setting 0.1, accuracy ≈0.970\n", 0.97, metadata=metadata)
+    result = run_nbval(pytester, path)
+    result.assert_outcomes(passed=0, failed=1)
+    result.stdout.fnmatch_lines([message])
+
+
+def test_through_nbval_the_tags_replace_the_comment_markers(pytester):
+    """nbval reads nbval-ignore-output and nbval-skip from the cell tags (its find_metadata_tags)."""
+    ignored = nbformat.v4.new_code_cell("print(2)", execution_count=1, metadata={"tags": ["nbval-ignore-output"]})
+    ignored.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    skipped = nbformat.v4.new_code_cell("raise SystemExit", execution_count=2, metadata={"tags": ["nbval-skip"]})
+    notebook = nbformat.v4.new_notebook(cells=[ignored, skipped])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, pytester.path / "tags.ipynb")
+    result = run_nbval(pytester, pytester.path / "tags.ipynb")
+    result.assert_outcomes(passed=1, skipped=1)

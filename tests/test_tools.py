@@ -11,7 +11,7 @@ import sys
 import nbformat
 import pytest
 
-from tools import chapters, lab_settings, notebook_metadata
+from tools import chapters, contents, lab_settings, notebook_metadata, runtimes
 
 ROOT = chapters.ROOT
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -42,23 +42,63 @@ def makefile_rules():
 
 def test_the_chapter_list_is_the_numbered_sources_in_order():
     sources = chapters.chapter_sources()
-    assert sources and sources == sorted(sources)
-    assert all(re.fullmatch(r"\d\d_\w+\.py", path.name) and path.parent == chapters.CHAPTERS_DIR
-               for path in sources)
-    assert [path.stem for path in chapters.chapter_notebooks()] == [path.stem for path in sources]
+    assert sources
+    for path in sources:
+        relative = path.relative_to(chapters.CHAPTERS_DIR)
+        assert re.fullmatch(r"\d\d_\w+/\d\d_\w+\.py|\d\d_\w+\.py", relative.as_posix()), relative
+        assert not relative.name.startswith("00_")
+    keys = [path.relative_to(chapters.CHAPTERS_DIR).with_suffix("").as_posix() for path in sources]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert [p.with_suffix("") for p in chapters.chapter_notebooks()] == [
+        p.with_suffix("") for p in sources if p.with_suffix(".ipynb").exists()]
 
 
-def test_chapter_pattern_skips_other_files(tmp_path):
-    for name in ["02_b.py", "01_a.py", "01_a.ipynb", "glossary.md", "1_short.py", "helper.py", "01_a.txt"]:
-        (tmp_path / name).write_text("")
-    assert [p.name for p in chapters.chapter_sources(tmp_path)] == ["01_a.py", "02_b.py"]
-    assert [p.name for p in chapters.chapter_notebooks(tmp_path)] == ["01_a.ipynb"]
+def write(folder, *names):
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("")
+
+
+def test_sections_in_folders_and_the_old_single_files(tmp_path):
+    write(tmp_path, "glossary.md", "1_short.py", "helper.py", "01_a.txt",
+          "01_a/00_overview.md", "01_a/02_second.py", "01_a/01_first.py", "01_a/01_first.ipynb", "01_a/helper.py",
+          "01_a.py", "01_a.ipynb",                      # moved: its folder holds sections
+          "02_b.py", "02_b.ipynb", "02_b/00_overview.md",  # not moved yet: a folder without sections
+          "03_c/01_only.py", "03_c/01_only.ipynb")
+    names = lambda paths: [p.relative_to(tmp_path).as_posix() for p in paths]  # noqa: E731
+    assert names(chapters.chapter_sources(tmp_path)) == ["01_a/01_first.py", "01_a/02_second.py", "02_b.py",
+                                                         "03_c/01_only.py"]
+    assert names(chapters.chapter_notebooks(tmp_path)) == ["01_a/01_first.ipynb", "02_b.ipynb", "03_c/01_only.ipynb"]
+    assert names(chapters.chapter_folders(tmp_path)) == ["01_a", "02_b", "03_c"]
+    assert names(chapters.overviews(tmp_path)) == ["01_a/00_overview.md", "02_b/00_overview.md",
+                                                   "03_c/00_overview.md"]
+    assert names(chapters.superseded_sources(tmp_path)) == ["01_a.py"]
+    assert chapters.is_section(tmp_path / "01_a/01_first.py") and not chapters.is_section(tmp_path / "02_b.py")
+    assert chapters.lab_page(tmp_path) == "01_a/00_overview.md"
+
+
+def test_a_selection_names_sections_folders_or_notebooks():
+    sources = chapters.chapter_sources()
+    first = sources[0]
+    as_given = first.relative_to(ROOT).as_posix()
+    assert chapters.select([as_given]) == [first]
+    assert chapters.select([first.with_suffix(".ipynb").relative_to(ROOT).as_posix()]) == [first]
+    if chapters.is_section(first):
+        folder = first.parent.relative_to(ROOT).as_posix()
+        assert chapters.select([folder + "/"]) == chapters.section_sources(first.parent)
+        assert chapters.select([as_given, folder]) == chapters.section_sources(first.parent)  # each once
+    for bad in (["chapters/no_such_thing.py"], ["README.md"], ["tools"]):
+        with pytest.raises(chapters.SelectionError, match="no section there"):
+            chapters.select(bad)
 
 
 def test_chapters_module_prints_the_list_and_imports_only_the_standard_library():
     result = subprocess.run([sys.executable, "-m", "tools.chapters"], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == [p.relative_to(ROOT).as_posix() for p in chapters.chapter_sources()]
+    wrong = subprocess.run([sys.executable, "-m", "tools.chapters", "chapters/no_such_thing"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert wrong.returncode == 1 and wrong.stdout == "" and "no section there" in wrong.stderr
     # The Makefile runs it with the system python3, before any environment exists.
     tree = ast.parse((ROOT / "tools" / "chapters.py").read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
@@ -69,8 +109,23 @@ def test_chapters_module_prints_the_list_and_imports_only_the_standard_library()
 
 @needs_make
 def test_makefile_takes_its_chapter_list_from_the_module(tmp_path):
-    printed = make("--eval", "print-chapters: ; @echo $(CHAPTERS)", "print-chapters", tmp_path=tmp_path)
+    printed = make("--eval", "print-chapters: ; @echo $(CHAPTERS_PY)", "print-chapters", tmp_path=tmp_path)
     assert printed.split() == [p.relative_to(ROOT).as_posix() for p in chapters.chapter_sources()]
+    first = chapters.chapter_sources()[0]
+    selected = chapters.select([first.parent.relative_to(ROOT).as_posix()]) if chapters.is_section(first) else [first]
+    printed = make("--eval", "print-chapters: ; @echo $(CHAPTERS_NB)", "print-chapters",
+                   f"CHAPTERS={first.parent.relative_to(ROOT).as_posix() if chapters.is_section(first) else first}",
+                   tmp_path=tmp_path)
+    assert printed.split() == [p.with_suffix(".ipynb").relative_to(ROOT).as_posix() for p in selected]
+
+
+@needs_make
+def test_a_selection_that_names_nothing_stops_make(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "CHAPTERS"}}
+    result = subprocess.run(["make", "-s", "--eval", "check: ; $(NEED_CHAPTERS)", "check",
+                             "CHAPTERS=chapters/no_such_thing"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "no section there" in result.stderr and "no section selected by CHAPTERS=" in result.stderr
 
 
 # lab settings
@@ -79,7 +134,8 @@ def test_makefile_takes_its_chapter_list_from_the_module(tmp_path):
 def test_lab_settings_are_written_into_a_new_environment(tmp_path):
     lab_settings.main(["--prefix", str(tmp_path)])
     path = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
-    assert json.loads(path.read_text()) == {lab_settings.PLUGIN: {"defaultViewers": {"python": "Jupytext Notebook"}}}
+    assert json.loads(path.read_text()) == {lab_settings.PLUGIN: {"defaultViewers": {
+        "python": "Jupytext Notebook", "markdown": "Markdown Preview"}}}
 
 
 def test_lab_settings_are_merged_without_losing_other_settings(tmp_path):
@@ -183,3 +239,56 @@ def test_make_help_lists_every_target_with_a_description(tmp_path):
     listed = dict(re.findall(r"^\s+make (\S+)\s+(\S.*)$", make("help", tmp_path=tmp_path), flags=re.MULTILINE))
     missing = [target for target in phony if target not in listed]
     assert not missing, f"give these targets a '## description' in the Makefile: {missing}"
+
+
+# runtimes and the README's contents
+
+
+def test_the_contents_table_has_one_row_per_section_with_its_run_all(tmp_path):
+    folder = tmp_path / "chapters" / "01_demo"
+    folder.mkdir(parents=True)
+    for number, title in [(1, "1.1 First"), (2, "1.2 Second (optional)")]:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {title}\n\nText.")])
+        nbformat.write(notebook, folder / f"0{number}_s{number}.ipynb")
+        (folder / f"0{number}_s{number}.py").write_text("")
+    (folder / "00_overview.md").write_text("# 1 — Demo\n")
+    measured = {runtimes.key(folder / "01_s1.ipynb"): {"seconds": 12.4, "words": 1500}}
+    lines, missing = contents.rows(measured, tmp_path / "chapters")
+    assert missing == 1
+    assert lines[2:] == ["| [1 — Demo](chapters/01_demo/00_overview.md) | [1.1 First](chapters/01_demo/01_s1.ipynb) "
+                         "| 12 s |",
+                         "|  | [1.2 Second (optional)](chapters/01_demo/02_s2.ipynb) | — |",
+                         "| | all 2 sections | 12 s (1 not measured) |"]
+    assert contents.rows({}, tmp_path / "chapters")[0][-1] == "| | all 2 sections | — |"
+    readme = "# Book\n\n## Contents\n\n| old | table |\n| --- | --- |\n| a | b |\n\nAfter.\n\n## Next\n\n| x |\n"
+    assert contents.replace_table(readme, ["| new |"]) == (
+        "# Book\n\n## Contents\n\n| new |\n\nAfter.\n\n## Next\n\n| x |\n")
+    with pytest.raises(ValueError, match="Contents"):
+        contents.replace_table("# Book\n\n## Contents\n\nNo table.\n\n## Next\n\n| x |\n", ["| new |"])
+
+
+def test_runtimes_table_and_file(tmp_path):
+    records = {"chapters/01_a/01_b.ipynb": {"seconds": 12.345, "words": 1800},
+               "chapters/01_a/02_c.ipynb": {"seconds": 7.0, "words": 900}}
+    assert runtimes.table(records).splitlines() == [
+        "| section | words | Run All (s) |", "| --- | ---: | ---: |",
+        "| chapters/01_a/01_b.ipynb | 1800 | 12.3 |", "| chapters/01_a/02_c.ipynb | 900 | 7.0 |",
+        "| total (2 sections) | 2700 | 19.3 |"]
+    assert runtimes.load(tmp_path / "none.json") == {}
+    (tmp_path / "r.json").write_text(json.dumps({"machine": {}, "sections": records}))
+    assert runtimes.load(tmp_path / "r.json") == records
+
+
+def test_the_readme_contents_lists_every_section_and_its_links_exist():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = contents.replace_table(text, ["@@TABLE@@"])  # raises when there is no Contents table
+    assert "@@TABLE@@" in table
+    start = text.index("## Contents")
+    rows = text[start:].split("\n\n", 2)[1]
+    links = re.findall(r"\]\(([^)#]+)", rows)
+    assert all((ROOT / link).exists() for link in links), [link for link in links if not (ROOT / link).exists()]
+    listed = set(links)
+    missing = [p.relative_to(ROOT).as_posix() for p in chapters.chapter_notebooks()
+               if p.relative_to(ROOT).as_posix() not in listed]
+    assert not missing, (f"the README's Contents lacks {missing}: "
+                         "make runtimes, then python -m tools.contents --write README.md")

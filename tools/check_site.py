@@ -4,6 +4,9 @@
 page in Debian's Chromium through Selenium and its chromedriver, and checks:
 the page loads, every image has been decoded (figures show), MathJax has
 typeset the formulas without errors, and the browser console has no errors.
+Every page of the site is checked (``index.html``, ``chapters/NN_name/*.html``,
+the glossary, ...; not MathJax's own files), and every relative link of every
+page must point to a file of the site (``tools.html.broken_links``).
 Exit status 1 lists the problems.
 """
 
@@ -105,16 +108,27 @@ def check_page(driver, url):
     return facts, problems
 
 
-def check(site):
-    """{page name: (facts, problems)} for every .html page directly in ``site``."""
+def pages_of(site):
+    """The site's pages, as paths relative to ``site`` ('index.html', 'chapters/01_x/02_y.html', ...)."""
     site = Path(site)
-    pages = sorted(site.glob("*.html"))
+    return sorted(page.relative_to(site).as_posix() for page in site.rglob("*.html")
+                  if "mathjax" not in page.relative_to(site).parts)
+
+
+def check(site):
+    """{page (path relative to ``site``): (facts, problems)} for every page of ``site``."""
+    from tools.html import broken_links
+
+    site = Path(site)
+    pages = pages_of(site)
     if not pages:
         raise FileNotFoundError(f"no .html pages in {site}: run make html first")
     results = {}
     with serve(site) as base, chromium() as driver:
         for page in pages:
-            results[page.name] = check_page(driver, f"{base}/{page.name}")
+            results[page] = check_page(driver, f"{base}/{page}")
+    for page, link in broken_links(site):
+        results[page][1].append(f"broken link: {link}")
     return results
 
 

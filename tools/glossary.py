@@ -1,9 +1,11 @@
-"""The book's glossary, compiled from the chapters: ``python -m tools.glossary [--check]``.
+"""The book's glossary, compiled from the sections: ``python -m tools.glossary [--check]``.
 
-Each chapter ends with a section "Terms introduced in this chapter": a table
-English | 日本語 | 中文 | definition. This tool gathers the rows of every
-chapter into ``chapters/glossary.md``, sorted alphabetically, each term with
-an anchor and a link back to the chapter that introduces it. ``--check``
+Each section ends with "Terms introduced in this section" (an old single-file
+chapter: "... in this chapter"): a table English | 日本語 | 中文 | definition.
+This tool gathers the rows of every section, in reading order, into
+``chapters/glossary.md``, sorted alphabetically, each term with an anchor and
+a link back to the first section that introduces it (``1.3`` is section 3 of
+chapter 1). Sections link to the glossary as ``../glossary.md``. ``--check``
 exits 1 when the file is not up to date.
 """
 
@@ -12,10 +14,10 @@ import sys
 
 import jupytext
 
-from tools.chapters import CHAPTERS_DIR, ROOT, chapter_sources
+from tools.chapters import CHAPTERS_DIR, ROOT, chapter_sources, is_section
 
 GLOSSARY = CHAPTERS_DIR / "glossary.md"
-HEADING = re.compile(r"^#+\s*Terms introduced in this chapter", re.MULTILINE)
+HEADING = re.compile(r"^#+\s*Terms introduced in this (?:section|chapter)", re.MULTILINE)
 
 
 def anchor(term):
@@ -24,7 +26,7 @@ def anchor(term):
 
 
 def terms_of(path):
-    """(english, japanese, chinese, definition) rows of a chapter's glossary table."""
+    """(english, japanese, chinese, definition) rows of a section's (or old chapter's) terms table."""
     notebook = jupytext.read(path)
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and HEADING.search(cell.source):
@@ -38,23 +40,31 @@ def terms_of(path):
     return []
 
 
-def render():
+def label(path):
+    """How the glossary names a notebook: ``1.3`` for section 3 of chapter 1, ``2`` for an old chapter."""
+    if is_section(path):
+        return f"{int(path.parent.name[:2])}.{int(path.name[:2])}"
+    return str(int(path.name[:2]))
+
+
+def render(sources=None, chapters_dir=CHAPTERS_DIR):
+    """``(text, number of terms)`` of ``chapters_dir/glossary.md``, from ``sources`` (default: every section)."""
     entries = {}
-    for path in chapter_sources():
-        number = int(path.name[:2])
+    for path in chapter_sources(chapters_dir) if sources is None else sources:
+        page = path.with_suffix(".ipynb").relative_to(chapters_dir).as_posix()
         for english, japanese, chinese, definition in terms_of(path):
             key = english.lower()
-            if key not in entries:  # the first chapter that introduces a term defines it
-                entries[key] = (english, japanese, chinese, definition, number, path.with_suffix(".ipynb").name)
+            if key not in entries:  # the first section that introduces a term defines it
+                entries[key] = (english, japanese, chinese, definition, label(path), page)
     lines = ["# Glossary", "",
-             "Every term the chapters introduce, in English, Japanese and Chinese, with a one-line definition "
-             "and the chapter that explains it. This page is generated from the chapters' own tables by "
-             "`python -m tools.glossary`; edit the chapters, not this file.", "",
-             "| English | 日本語 | 中文 | definition | chapter |", "| --- | --- | --- | --- | --- |"]
+             "Every term the sections introduce, in English, Japanese and Chinese, with a one-line definition "
+             "and the section that explains it (1.3 is section 3 of chapter 1). This page is generated from "
+             "the sections' own tables by `python -m tools.glossary`; edit the sections, not this file.", "",
+             "| English | 日本語 | 中文 | definition | section |", "| --- | --- | --- | --- | --- |"]
     for key in sorted(entries):
-        english, japanese, chinese, definition, number, page = entries[key]
+        english, japanese, chinese, definition, where, page = entries[key]
         lines.append(f'| <a id="{anchor(english)}"></a>**{english}** | {japanese} | {chinese} | {definition} | '
-                     f"[{number}]({page}) |")
+                     f"[{where}]({page}) |")
     lines += ["", f"{len(entries)} terms."]
     return "\n".join(lines) + "\n", len(entries)
 

@@ -6,12 +6,14 @@ The rule (also in README.md, "What the tests check"):
 * One exception: a number written with a leading ``≈`` (``≈0.253``, printed
   by :func:`common.display.report.approx`) is a result of training. Its last digits
   depend on the CPU's BLAS and vector kernels, so it is compared within the
-  tolerance that its cell declares in a whole-line comment::
+  tolerance that its cell declares in its metadata, ``"tolerance"``::
 
-      # NBVAL_TOLERANCE abs=0.02            |new - stored| <= 0.02
-      # NBVAL_TOLERANCE rel=0.1             |new - stored| <= 0.1 * |stored|
-      # NBVAL_TOLERANCE abs=0.02 rel=0.1    either bound suffices
+      {"abs": 0.02}                 |new - stored| <= 0.02
+      {"rel": 0.1}                  |new - stored| <= 0.1 * |stored|
+      {"abs": 0.02, "rel": 0.1}     either bound suffices
 
+  In a chapter's ``.py`` (jupytext percent format) it stands on the cell's
+  ``# %%`` line: ``# %% tolerance={"abs": 0.02, "rel": 0.1}``.
   The claim that such a number supports is asserted in the same cell with a
   margin wider than the tolerance, so a reader's machine that moves the
   number within its tolerance still passes the assert.
@@ -21,6 +23,9 @@ The rule (also in README.md, "What the tests check"):
 * A cell whose output holds a ``≈`` number but that declares no tolerance
   fails, and so does a cell that declares a tolerance but prints no ``≈``
   number (``tests/test_chapters.py``), so a tolerance never hides anything.
+* Other nbval markers are cell tags, never comments in the code: ``nbval-ignore-output``,
+  ``nbval-skip``, ``raises-exception`` (nbval reads them; ``tests/test_chapters.py``
+  fails on any ``# NBVAL_...`` comment in a code cell).
 
 How: when the new output of a cell matches the stored one under this rule,
 the new ``≈`` numbers are replaced by the stored ones before nbval's own
@@ -41,30 +46,38 @@ from collections import defaultdict
 
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan"
 APPROX = re.compile(rf"≈({NUMBER})")
-TOLERANCE_LINE = re.compile(r"^\s*#\s*NBVAL_TOLERANCE\b(.*)$", re.MULTILINE)
-BOUND = re.compile(r"^(abs|rel)=(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)$")
+MARKER = re.compile(r"^\s*#\s*NBVAL_\w+", re.MULTILINE)
+BOUNDS = ("abs", "rel")
+HOW = 'declare it as cell metadata, in the .py: # %% tolerance={"abs": 0.02, "rel": 0.1} (either key)'
 
 
 class ToleranceError(ValueError):
-    """A cell's ``NBVAL_TOLERANCE`` line cannot be read."""
+    """A cell's ``tolerance`` metadata cannot be read."""
 
 
-def declared_tolerance(source):
-    """The ``{'abs': a, 'rel': r}`` declared in a cell's source, or None when it declares none."""
-    lines = TOLERANCE_LINE.findall(source)
-    if not lines:
+def declared_tolerance(metadata, source=""):
+    """The ``{'abs': a, 'rel': r}`` that a cell's metadata declares, or None when it declares none.
+
+    ``metadata`` is the cell's metadata; ``source``, its code, is read only to
+    reject the old ``# NBVAL_TOLERANCE`` comment with a clear error.
+    """
+    if source and re.search(r"^\s*#\s*NBVAL_TOLERANCE\b", source, re.MULTILINE):
+        raise ToleranceError(f"the cell declares its tolerance in a '# NBVAL_TOLERANCE' comment; {HOW}")
+    if "tolerance" not in metadata:
         return None
-    if len(lines) > 1:
-        raise ToleranceError(f"a cell declares NBVAL_TOLERANCE {len(lines)} times; declare it once")
-    bounds = {}
-    for word in lines[0].split():
-        match = BOUND.match(word)
-        if not match:
-            raise ToleranceError(f"NBVAL_TOLERANCE: cannot read {word!r}; write abs=0.02, rel=0.1 or both")
-        bounds[match.group(1)] = float(match.group(2))
-    if not bounds:
-        raise ToleranceError("NBVAL_TOLERANCE names no bound; write abs=0.02, rel=0.1 or both")
-    return {"abs": bounds.get("abs", 0.0), "rel": bounds.get("rel", 0.0)}
+    declared = metadata["tolerance"]
+    if not isinstance(declared, dict) or not declared:
+        raise ToleranceError(f"tolerance metadata {declared!r} is not a mapping of abs and/or rel; {HOW}")
+    unknown = sorted(set(declared) - set(BOUNDS))
+    if unknown:
+        raise ToleranceError(f"tolerance metadata has unknown keys {unknown}: only 'abs' and 'rel' are read")
+    for key, value in declared.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+            raise ToleranceError(f"tolerance metadata {key}={value!r}: a bound is a number >= 0")
+    if not any(declared.values()):
+        raise ToleranceError(f"tolerance metadata {declared!r} allows no movement at all: print the number "
+                             "without ≈, or declare a bound > 0")
+    return {key: float(declared.get(key, 0.0)) for key in BOUNDS}
 
 
 def bound(stored, tolerance):
@@ -92,7 +105,7 @@ def compare_text(stored, new, tolerance):
     if len(stored_parts) == 1 and len(new_parts) == 1:
         return [] if stored == new else ["the text differs"]
     if tolerance is None:
-        return ["the output has ≈ numbers, but the cell declares no '# NBVAL_TOLERANCE abs=…' line"]
+        return [f"the output has ≈ numbers, but the cell declares no tolerance: {HOW}"]
     if len(stored_parts) != len(new_parts):
         return [f"{len(stored_parts) // 2} ≈ numbers stored, {len(new_parts) // 2} printed now"]
     if stored_parts[0::2] != new_parts[0::2]:
@@ -162,11 +175,12 @@ def _install():
 
     def compare_outputs(self, test, ref, skip_compare=None):
         try:
-            tolerance = declared_tolerance(self.cell.source)
+            tolerance = declared_tolerance(self.cell.metadata, self.cell.source)
         except ToleranceError as error:
             self.comparison_traceback = [str(error)]
             return False
-        test, problems = reconcile(ref, test, tolerance, where=f"{self.fspath.basename}::{self.cell_num}")
+        where = f"{self.fspath.dirpath().basename}/{self.fspath.basename}::{self.cell_num}"
+        test, problems = reconcile(ref, test, tolerance, where=where)
         same = nbval_compare(self, test, ref, skip_compare)
         if problems:
             self.comparison_traceback.extend(["≈ numbers:"] + [f"  {problem}" for problem in problems])

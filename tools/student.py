@@ -1,4 +1,4 @@
-"""Student copies of the chapters: ``python -m tools.student [--out student] [chapters/NN_name.ipynb ...]``.
+"""Student copies of the book: ``python -m tools.student [--out student] [chapters/NN_name/MM_topic.ipynb ...]``.
 
 In each copy:
 - every code cell tagged ``solution`` keeps its frame (the ``def`` line, the
@@ -7,17 +7,21 @@ In each copy:
 - markdown cells tagged ``solution`` (worked answers) are removed;
 - ``self-check`` cells stay, so learners can test their answers;
 - all outputs and execution counts are cleared.
-The copies go to a folder that git ignores (``student/`` by default).
+The copies go to a folder that git ignores (``student/`` by default), in the
+layout of ``chapters/`` (``student/NN_name/MM_topic.ipynb``), with each copied
+chapter's ``00_overview.md`` and the glossary beside them, so that the links
+between them work; ``student/`` sits beside ``images/`` as ``chapters/`` does.
 """
 
 import argparse
 import re
+import shutil
 import sys
 from pathlib import Path
 
 import nbformat
 
-from tools.chapters import chapter_notebooks
+from tools.chapters import CHAPTERS_DIR, OVERVIEW, chapter_notebooks, is_section
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*# END SOLUTION\s*$")
@@ -89,6 +93,38 @@ def student_copy(notebook, name="notebook"):
     return copy
 
 
+def target_of(path, out):
+    """Where the copy of ``path`` goes: its place under chapters/, or its folder and name when outside it."""
+    path = Path(path).resolve()
+    if path.is_relative_to(CHAPTERS_DIR):
+        return Path(out) / path.relative_to(CHAPTERS_DIR)
+    return Path(out) / (path.parent.name if is_section(path) else "") / path.name
+
+
+def write_copies(notebooks, out):
+    """Write the student copy of each notebook, and the overviews and glossary beside them; the paths written."""
+    out = Path(out)
+    written = []
+    for path in notebooks:
+        path = Path(path)
+        copy = student_copy(nbformat.read(path, as_version=4), path.name)
+        target = target_of(path, out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        nbformat.write(copy, tmp)
+        tmp.replace(target)
+        written.append(target)
+        overview = path.parent / OVERVIEW
+        if is_section(path) and overview.exists() and not (target.parent / OVERVIEW).exists():
+            shutil.copyfile(overview, target.parent / OVERVIEW)
+            written.append(target.parent / OVERVIEW)
+    glossary = CHAPTERS_DIR / "glossary.md"
+    if glossary.exists():
+        shutil.copyfile(glossary, out / "glossary.md")
+        written.append(out / "glossary.md")
+    return written
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
@@ -96,15 +132,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     notebooks = args.notebooks or chapter_notebooks()
     if not notebooks:
-        sys.exit("no chapters found")
-    args.out.mkdir(parents=True, exist_ok=True)
-    for path in notebooks:
-        copy = student_copy(nbformat.read(path, as_version=4), path.name)
-        target = args.out / path.name
-        tmp = target.with_suffix(".tmp")
-        nbformat.write(copy, tmp)
-        tmp.replace(target)
-        print(f"{target}")
+        sys.exit("no sections found")
+    for target in write_copies(notebooks, args.out):
+        print(target)
 
 
 if __name__ == "__main__":
