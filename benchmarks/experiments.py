@@ -4,7 +4,7 @@ Each function runs one experiment end to end (data loading included) and
 returns a one-line summary of its result, so a benchmark that skipped work
 would show it. The runs are the chapters' own: they come from
 ``common.experiments.classic`` (chapter 5's search from
-``common.experiments.search``) and train side by side on every core with
+``common.experiments.random_search``) and train side by side on every core with
 ``run_parallel``, as in the chapters.
 """
 
@@ -78,7 +78,13 @@ def overfit_dropout():
 
 def hyperparameter_optimization():
     """500 samples (20 % validation), 784-100x6-10, SGD, 50 epochs, 100 random trials on every core (float32)."""
-    from common.experiments.search import ORIGINAL_SPACE, original_problem, random_trials, run_search, sort_results
+    from common.experiments.random_search import (
+        ORIGINAL_SPACE,
+        original_problem,
+        random_trials,
+        run_search,
+        sort_results,
+    )
 
     (x_train, t_train), _ = load_mnist(n_train=500, n_test=0)
     problem = original_problem(x_train, t_train, n_samples=500, seed=0)

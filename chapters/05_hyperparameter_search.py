@@ -55,23 +55,22 @@ from matplotlib.patches import Rectangle
 
 from common.display.plot import FIGSIZE, FIGSIZE_WIDE, color, save_figure, small_multiples
 from common.display.report import approx, seed_summary
+from common.experiments.halving import hyperband_brackets, successive_halving
+from common.experiments.optuna_search import optuna_search_task
 from common.experiments.parallel import run_parallel
-from common.experiments.search import (
+from common.experiments.random_search import (
     ORIGINAL_SPACE,
     Trial,
     format_table,
     grid_trials,
-    hyperband_brackets,
     log_grid,
     log_uniform,
     narrow_space,
-    optuna_search_task,
     original_problem,
     random_trials,
     run_search,
     run_trial,
     sort_results,
-    successive_halving,
     train_setting,
 )
 from common.experiments.trainer import Trainer
@@ -108,7 +107,7 @@ SEED = 0
 
 # %%
 N_SAMPLES = 500            # as in the original: a small training set, so that overfitting is visible
-# The whole search problem, as the benchmarks run it too (common/experiments/search.py):
+# The whole search problem, as the benchmarks run it too (common/experiments/random_search.py):
 problem = original_problem(x_all, t_all, n_samples=N_SAMPLES, validation_ratio=0.2, seed=SEED)
 x_train, t_train, x_val, t_val = problem.x_train, problem.t_train, problem.x_val, problem.t_val
 assert len(np.unique(t_train)) == len(np.unique(t_val)) == 10   # every digit is in both sets
@@ -145,7 +144,7 @@ print(problem.hidden_size_list, problem.activation, problem.weight_init_std, pro
 print(ORIGINAL_SPACE)
 
 # %% [markdown]
-# Here is the function that runs one trial, from `common/experiments/search.py`,
+# Here is the function that runs one trial, from `common/experiments/random_search.py`,
 # and the training it calls. Note the first line of `run_trial`: **one
 # generator, made from the trial's own seed, decides everything random in
 # the trial** — the sampled $\eta$ and $\lambda$, the initial weights and the
@@ -627,7 +626,7 @@ print(f"share of {N_DRAWS} random searches of {N_BUDGET} trials (drawn from the 
 # section 4), so we can replay successive halving on those curves and see
 # what it would have kept and what it would have spent. Here is the
 # algorithm as a short loop. The book's tested version is
-# `successive_halving` in `common/experiments/search.py`; the rest of the
+# `successive_halving` in `common/experiments/halving.py`; the rest of the
 # chapter uses that one, and we check that the two agree on the chapter's
 # curves.
 
@@ -650,7 +649,7 @@ for first_budget, max_epochs in ((1, 27), (3, 27), (9, 27), (2, 50)):
     library = successive_halving(coarse_curves, first_budget, 3, max_epochs=max_epochs)
     assert halving(coarse_curves, first_budget, 3, max_epochs) == (
         library.winner, library.epochs_spent, [(rung.epochs, list(rung.trials)) for rung in library.rungs])
-print("the loop above and common.experiments.search.successive_halving agree on the 100 coarse curves")
+print("the loop above and common.experiments.halving.successive_halving agree on the 100 coarse curves")
 
 # %% [markdown]
 # We replay it on the first 81 coarse trials, a random search of 81 trials
@@ -828,7 +827,7 @@ assert h9["better"] < h1["better"] - 0.2                          # ...but costs
 # $n_s = \lceil \frac{s_{\max}+1}{s+1}\, 3^s \rceil$ trials at $R/3^s$
 # epochs, so that every bracket costs about the same; the search returns the
 # best of the brackets' winners. For $R = 27$, from
-# `hyperband_brackets(27)` (`common/experiments/search.py`):
+# `hyperband_brackets(27)` (`common/experiments/halving.py`):
 
 # %%
 brackets = hyperband_brackets(R, FACTOR)
@@ -963,7 +962,7 @@ plt.show()
 # always is: the pruner starts only after 5 finished trials, and the good
 # group holds at most 3).
 #
-# The objective that `optuna_search` (`common/experiments/search.py`) gives
+# The objective that `optuna_search` (`common/experiments/optuna_search.py`) gives
 # Optuna, in short:
 #
 # ```python
@@ -984,7 +983,7 @@ plt.show()
 #
 # Each search runs 30 trials, at most $30 \times 50 = 1\,500$ epochs; five
 # of them take about 13 s on two cores. `optuna_search_task`
-# (`common/experiments/search.py`) lets `run_parallel` hand one whole
+# (`common/experiments/optuna_search.py`) lets `run_parallel` hand one whole
 # search to each process.
 #
 # **Predict before you run.** Where will TPE put its 20 trials after the
@@ -1220,7 +1219,7 @@ assert test_acc < best_val - 0.04                       # well below the best va
 # `my_log_uniform(rng, low, high, size)` so that it returns `size` samples of
 # $10^{u}$ with $u$ uniform between $\log_{10}$ `low` and $\log_{10}$
 # `high`, drawing with `rng.uniform` exactly once. The self-check compares it
-# with `common.experiments.search.log_uniform` on the same seed and checks that each
+# with `common.experiments.random_search.log_uniform` on the same seed and checks that each
 # decade gets its share.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
@@ -1269,7 +1268,7 @@ print("Exercise 2: correct. Linear scale:", round(fraction_linear, 3), " log sca
 # the best `top`, and return for each name the range from the smallest to the
 # largest of their values, widened by `margin` decades on each side
 # (`{name: (low, high)}`). The self-check compares with
-# `common.experiments.search.narrow_space` on this chapter's coarse search.
+# `common.experiments.random_search.narrow_space` on this chapter's coarse search.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def my_narrow_space(results, names, top, margin):

@@ -12,6 +12,9 @@ Learning from Scratch" code:
 - :mod:`common.augmentation`   random shifts and rotations of MNIST images
 - :mod:`common.gradient`       numerical gradients and the gradient check
 - :mod:`common.random`         seeds to ``numpy.random.Generator`` objects
+- :mod:`common.checks`         the checks of settings at the edges, each error naming its setting
+
+These modules import numpy and each other only (a test checks it).
 
 The machinery that runs experiments, in :mod:`common.experiments`: the
 ``Trainer``, data splits, parallel runs, hyperparameter search.

@@ -19,6 +19,8 @@ The random versions draw one shift or angle per image from ``rng``, a
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from common.checks import require_int, require_range
+
 SIDE = 28
 CENTRE = (SIDE - 1) / 2       # 13.5: the middle of the 28 x 28 grid of pixel centres
 # A rotated pixel comes from at most half a diagonal, 13.5 * sqrt(2) < 19.1, from the centre: from
@@ -42,14 +44,6 @@ def _per_image(name, values, n):
     if values.shape != (n,):
         raise ValueError(f"{name} must be a number or one value per image, shape ({n},), got shape {values.shape}")
     return values
-
-
-def _non_negative(name, value, integer=False):
-    """``value`` unchanged; a ValueError naming ``name`` unless it is a finite number >= 0 (an integer if asked)."""
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not 0 <= value < np.inf:
-        raise ValueError(f"{name} must be {'an integer' if integer else 'a finite number'} >= 0, got {value!r}")
-    return value
 
 
 def shift(x, dx, dy):
@@ -129,7 +123,7 @@ def random_shift(x, rng, max_shift=2):
     x (N, 784) -> (N, 784); rng: a numpy Generator (one draw of (N, 2) integers).
     """
     n = len(_checked_images(x))
-    max_shift = _non_negative("max_shift", max_shift, integer=True)
+    max_shift = require_int("max_shift", max_shift, 0)
     dx, dy = rng.integers(-max_shift, max_shift + 1, size=(2, n))
     return shift(x, dx, dy)
 
@@ -140,7 +134,7 @@ def random_rotation(x, rng, max_degrees=10):
     x (N, 784) -> (N, 784); rng: a numpy Generator (one draw of N angles).
     """
     n = len(_checked_images(x))
-    max_degrees = _non_negative("max_degrees", max_degrees)
+    max_degrees = require_range("max_degrees", max_degrees, 0.0, np.inf, high_open=True)
     return rotate(x, rng.uniform(-max_degrees, max_degrees, size=n))
 
 

@@ -71,29 +71,11 @@ def label_indices(t, n_samples, n_classes):
     return t.astype(np.intp, copy=False)
 
 
-def cross_entropy_error(y, t):
-    """Mean cross-entropy -1/N sum log y[n, t_n] of probabilities ``y``.
-
-    y: (N, C) probabilities (rows sum to 1) or (C,) for one sample.
-    t: labels as indices (N,) or one-hot (N, C).
-    No epsilon is added inside the log: a probability of exactly 0 for the
-    true class gives +inf, which is the honest answer. To train, use
-    :func:`softmax_cross_entropy` on scores, which never takes log(0).
-    """
-    y = np.asarray(y)
-    if y.ndim == 1:
-        y = y.reshape(1, -1)
-        t = np.asarray(t).reshape(1, -1) if np.ndim(t) == 1 and np.size(t) == y.shape[1] else np.atleast_1d(t)
-    idx = label_indices(t, *y.shape)
-    with np.errstate(divide="ignore"):
-        return float(-np.mean(np.log(y[np.arange(y.shape[0]), idx])))
-
-
 def softmax_cross_entropy(x, t):
     """Mean cross-entropy of softmax(x) against labels ``t``, from scores ``x``.
 
-    Uses log-softmax, so it is exact and finite for any finite scores.
-    x: (N, C) scores; t: (N,) indices or (N, C) one-hot.
+    Uses log-softmax, so it is exact and finite for any finite scores (no
+    log of 0, no epsilon). x: (N, C) scores; t: (N,) indices or (N, C) one-hot.
     """
     x = np.asarray(x)
     idx = label_indices(t, *x.shape)

@@ -33,6 +33,8 @@ def numerical_gradient(f, x, h=1e-5, indices=None):
     partial derivatives, in that order); None means every element (returns
     an array shaped like ``x``).
     """
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"x is an array of {x.dtype}: x + h would be rounded; give a float array")
     flat_x = x.reshape(-1)  # a view: writing to it changes x
     positions = range(flat_x.size) if indices is None else indices
     values = np.empty(len(positions), dtype=np.float64)

@@ -27,7 +27,8 @@ The layers: Affine; the activations Relu, Sigmoid and Tanh; SoftmaxWithLoss
 
 import numpy as np
 
-from common.functions import label_indices, log_softmax, sigmoid
+from common.checks import require_range
+from common.functions import label_indices, log_softmax, relu, sigmoid, softmax_cross_entropy, tanh
 from common.random import as_generator
 
 
@@ -61,17 +62,10 @@ class Affine(Layer):
         self.W = W
         self.b = b
         self.need_input_grad = need_input_grad
-        self.x = None
-        self.dW = None
-        self.db = None
+        self.x = self.dW = self.db = None
 
-    @property
-    def params(self):
-        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
-
-    @property
-    def grads(self):
-        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
+    params = property(lambda self: {"W": self.W} if self.b is None else {"W": self.W, "b": self.b})
+    grads = property(lambda self: {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db})
 
     def forward(self, x, train=True):
         if x.ndim != 2 or x.shape[1] != self.W.shape[0]:
@@ -86,20 +80,15 @@ class Affine(Layer):
     def backward(self, dout):
         self.dW = self.x.T @ dout
         self.db = None if self.b is None else dout.sum(axis=0)
-        if not self.need_input_grad:
-            return None
-        return dout @ self.W.T
+        return dout @ self.W.T if self.need_input_grad else None
 
 
 class Relu(Layer):
     """out = max(0, x).   forward: x (N, D) -> (N, D);  backward: dout where x > 0, else 0."""
 
-    def __init__(self):
-        self.mask = None
-
     def forward(self, x, train=True):
         self.mask = x > 0
-        return np.maximum(x, 0)
+        return relu(x)
 
     def backward(self, dout):
         return dout * self.mask
@@ -108,13 +97,9 @@ class Relu(Layer):
 class Sigmoid(Layer):
     """out = 1 / (1 + exp(-x)).   forward: (N, D) -> (N, D);  backward: dout * out * (1 - out)."""
 
-    def __init__(self):
-        self.out = None
-
     def forward(self, x, train=True):
-        out = sigmoid(x)
-        self.out = out
-        return out
+        self.out = sigmoid(x)
+        return self.out
 
     def backward(self, dout):
         return dout * self.out * (1.0 - self.out)
@@ -123,13 +108,9 @@ class Sigmoid(Layer):
 class Tanh(Layer):
     """out = tanh(x).   forward: (N, D) -> (N, D);  backward: dout * (1 - out**2)."""
 
-    def __init__(self):
-        self.out = None
-
     def forward(self, x, train=True):
-        out = np.tanh(x)
-        self.out = out
-        return out
+        self.out = tanh(x)
+        return self.out
 
     def backward(self, dout):
         return dout * (1.0 - self.out * self.out)
@@ -148,16 +129,12 @@ class SoftmaxWithLoss:
     """
 
     def __init__(self):
-        self.y = None
-        self.t = None
-        self.loss = None
+        self.y = self.t = self.loss = None
 
     def forward(self, x, t):
-        t = label_indices(t, *x.shape)
-        log_p = log_softmax(x)
-        self.y = np.exp(log_p)
-        self.t = t
-        self.loss = float(-log_p[np.arange(x.shape[0]), t].mean())
+        self.t = label_indices(t, *x.shape)
+        self.y = np.exp(log_softmax(x))          # softmax(x), kept for backward
+        self.loss = softmax_cross_entropy(x, self.t)
         return self.loss
 
     def backward(self, dout=1.0):
@@ -180,10 +157,7 @@ class Normalization(Layer):
         self.gamma = gamma
         self.beta = beta
         self.eps = eps
-        self.x_hat = None
-        self.inv_std = None
-        self.dgamma = None
-        self.dbeta = None
+        self.x_hat = self.inv_std = self.dgamma = self.dbeta = None
 
     params = property(lambda self: {"gamma": self.gamma, "beta": self.beta})
     grads = property(lambda self: {"gamma": self.dgamma, "beta": self.dbeta})
@@ -304,31 +278,21 @@ class Dropout(Layer):
     """
 
     def __init__(self, dropout_ratio=0.5, inverted=True, rng=None):
-        if not 0.0 <= dropout_ratio < 1.0:
-            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
-        self.dropout_ratio = dropout_ratio
+        self.dropout_ratio = require_range("dropout_ratio", dropout_ratio, 0.0, 1.0, high_open=True)
         self.inverted = inverted
         self.rng = as_generator(rng)
         self.mask = None
 
-    def _scale(self, train):
-        """The factor applied besides the mask: 1/keep while training (inverted), keep at inference (original)."""
-        keep = 1.0 - self.dropout_ratio
-        if self.inverted:
-            return 1.0 / keep if train else 1.0
-        return 1.0 if train else keep
-
     def forward(self, x, train=True):
-        if train:
-            self.mask = self.rng.random(x.shape, dtype=np.float32) >= self.dropout_ratio
-            out = x * self.mask
-        else:
-            self.mask = None
-            out = x
-        scale = self._scale(train)
-        return out * scale if scale != 1.0 else out
+        self.mask = self.rng.random(x.shape, dtype=np.float32) >= self.dropout_ratio if train else None
+        return self.through_mask(x)
 
     def backward(self, dout):
-        dx = dout if self.mask is None else dout * self.mask
-        scale = self._scale(self.mask is not None)
-        return dx * scale if scale != 1.0 else dx
+        return self.through_mask(dout)      # forward is linear in x: the same map carries dout back
+
+    def through_mask(self, x):
+        """Training: x * mask, divided by keep if inverted. Inference: x, or x * keep if not inverted."""
+        keep = 1.0 - self.dropout_ratio
+        if self.mask is None:
+            return x if self.inverted else x * keep
+        return x * self.mask * (1.0 / keep) if self.inverted else x * self.mask

@@ -13,22 +13,12 @@ from collections import OrderedDict
 
 import numpy as np
 
+from common.checks import require_finite, require_positive_int, require_range
 from common.functions import label_indices
 from common.gradient import buffers_restored, numerical_gradient
 from common.initialization import init_std
 from common.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, LayerNormalization, SoftmaxWithLoss
 from common.random import as_generator
-
-# Scores for many samples (accuracy on the 10000 test images) are computed in
-# chunks of this many rows, which bounds the memory of the activations.
-INFERENCE_CHUNK = 1250
-
-
-def positive_int(name, value):
-    """``value`` as an int; a ValueError naming ``name`` unless it is a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class MultiLayerNet:
@@ -47,61 +37,53 @@ class MultiLayerNet:
 
     def __init__(self, input_size, hidden_size_list, output_size, *, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, rng=None, dtype=np.float64):
-        self._build(input_size, hidden_size_list, output_size, activation=activation,
-                    weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype)
-
-    def _build(self, input_size, hidden_size_list, output_size, *, activation, weight_init_std,
-               weight_decay_lambda, rng, dtype, use_batchnorm=False, batchnorm_eps=1e-5, use_layernorm=False,
-               dropout_ratio=None, dropout_inverted=True):
-        if use_batchnorm and use_layernorm:
-            raise ValueError("use_batchnorm and use_layernorm are both True: choose one normalization")
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; use one of {sorted(ACTIVATIONS)}")
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
-        if not weight_decay_lambda >= 0:
-            raise ValueError(f"weight_decay_lambda must be >= 0, got {weight_decay_lambda}")
-        rng = as_generator(rng)
-        self.input_size = positive_int("input_size", input_size)
-        self.hidden_size_list = [positive_int(f"hidden_size_list[{i}]", size)
+        self.input_size = require_positive_int("input_size", input_size)
+        self.hidden_size_list = [require_positive_int(f"hidden_size_list[{i}]", size)
                                  for i, size in enumerate(hidden_size_list)]
-        self.output_size = positive_int("output_size", output_size)
+        self.output_size = require_positive_int("output_size", output_size)
         self.activation = activation
         self.weight_init_std = weight_init_std
-        self.weight_decay_lambda = weight_decay_lambda
+        self.weight_decay_lambda = require_range("weight_decay_lambda", weight_decay_lambda, 0.0, np.inf,
+                                                 high_open=True)
+        rng = as_generator(rng)
 
-        sizes = [self.input_size] + self.hidden_size_list + [self.output_size]
-        depth = len(sizes) - 1
-        weights = [(init_std(weight_init_std, sizes[i - 1], sizes[i])
-                    * rng.standard_normal((sizes[i - 1], sizes[i]))).astype(self.dtype) for i in range(1, depth + 1)]
         self.layers = OrderedDict()
+        self.params = {}
+        self.param_owners = {}          # key -> (layer, the layer's name for it): where gradients come from
+        sizes = [self.input_size, *self.hidden_size_list, self.output_size]
+        depth = len(sizes) - 1
         for i in range(1, depth + 1):
-            hidden = i < depth
-            bias = None if use_batchnorm and hidden else np.zeros(sizes[i], dtype=self.dtype)
-            self.layers[f"Affine{i}"] = Affine(weights[i - 1], bias, need_input_grad=(i > 1))
-            if not hidden:
-                break
-            if use_batchnorm:
-                self.layers[f"BatchNorm{i}"] = BatchNormalization(np.ones(sizes[i], dtype=self.dtype),
-                                                                  np.zeros(sizes[i], dtype=self.dtype),
-                                                                  eps=batchnorm_eps)
-            if use_layernorm:
-                self.layers[f"LayerNorm{i}"] = LayerNormalization(np.ones(sizes[i], dtype=self.dtype),
-                                                                  np.zeros(sizes[i], dtype=self.dtype))
-            self.layers[f"Activation{i}"] = ACTIVATIONS[activation]()
-            if dropout_ratio is not None:
-                self.layers[f"Dropout{i}"] = Dropout(dropout_ratio, inverted=dropout_inverted, rng=rng)
+            W = (init_std(weight_init_std, sizes[i - 1], sizes[i])
+                 * rng.standard_normal((sizes[i - 1], sizes[i]))).astype(self.dtype)
+            if i < depth:
+                self.add_hidden_layer(i, W, rng)
+            else:
+                self.add_affine(i, W)
         self.last_layer = SoftmaxWithLoss()
-
-        # The network's parameters are its layers' parameters, numbered by layer: W1, b1, gamma1, ...
-        self._owners = {}
-        for name, layer in self.layers.items():
-            number = name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-            for param_name in layer.params:
-                self._owners[f"{param_name}{number}"] = (layer, param_name)
-        self.params = {key: layer.params[name] for key, (layer, name) in self._owners.items()}
         self.weight_keys = tuple(f"W{i}" for i in range(1, depth + 1))
+
+    def add_hidden_layer(self, i, W, rng):
+        """Hidden layer ``i``: Affine -> activation."""
+        self.add_affine(i, W)
+        self.add_layer(f"Activation{i}", ACTIVATIONS[self.activation]())
+
+    def add_affine(self, i, W, bias=True):
+        """Affine layer ``i``: weights W{i} and, if ``bias``, zero biases b{i}. Layer 1 passes no dx back."""
+        b = np.zeros(W.shape[1], self.dtype) if bias else None
+        keys = {"W": f"W{i}", "b": f"b{i}"} if bias else {"W": f"W{i}"}
+        self.add_layer(f"Affine{i}", Affine(W, b, need_input_grad=i > 1), **keys)
+
+    def add_layer(self, name, layer, **keys):
+        """Append ``layer``; ``keys`` gives the network's key of each of its parameters, e.g. W="W1", b="b1"."""
+        self.layers[name] = layer
+        for param_name, key in keys.items():
+            self.params[key] = layer.params[param_name]
+            self.param_owners[key] = (layer, param_name)
 
     def predict(self, x, train=False):
         """Scores (N, output_size) before softmax, from x (N, input_size).
@@ -109,7 +91,7 @@ class MultiLayerNet:
         ``train`` is passed to every layer: BatchNorm uses the batch's
         statistics and Dropout drops units only when it is True.
         """
-        x = np.asarray(x).astype(self.dtype, copy=False)
+        x = require_finite("x", np.asarray(x).astype(self.dtype, copy=False))
         for layer in self.layers.values():
             x = layer.forward(x, train)
         return x
@@ -125,24 +107,16 @@ class MultiLayerNet:
         """Cross-entropy of the predictions plus lambda/2 * sum of ||W||^2."""
         return self.last_layer.forward(self.predict(x, train), t) + self.weight_penalty()
 
-    def accuracy(self, x, t, map_chunks=map):
+    def accuracy(self, x, t):
         """Fraction of samples whose highest score is the label, in inference mode.
 
         x: (N, input_size); t: labels (N,) or one-hot (N, output_size).
-        Large inputs are scored INFERENCE_CHUNK rows at a time; ``map_chunks``
-        applies the scoring to the chunks' start rows (the Trainer passes a
-        thread pool's ``map``: same chunks, same sum, so the same result).
         """
         x = np.asarray(x)
         if len(x) == 0:
             raise ValueError("accuracy of no samples: x is empty")
         t = label_indices(t, len(x), self.output_size)
-
-        def correct(i):
-            scores = self.predict(x[i:i + INFERENCE_CHUNK])
-            return int(np.count_nonzero(scores.argmax(axis=1) == t[i:i + INFERENCE_CHUNK]))
-
-        return sum(map_chunks(correct, range(0, len(x), INFERENCE_CHUNK))) / len(x)
+        return int(np.count_nonzero(self.predict(x).argmax(axis=1) == t)) / len(x)
 
     def loss_and_gradient(self, x, t, train=True):
         """Loss and gradients by backpropagation, from one forward and one backward pass.
@@ -154,7 +128,7 @@ class MultiLayerNet:
         dout = self.last_layer.backward(1.0)
         for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
-        grads = {key: layer.grads[name] for key, (layer, name) in self._owners.items()}
+        grads = {key: layer.grads[name] for key, (layer, name) in self.param_owners.items()}
         if self.weight_decay_lambda:
             for key in self.weight_keys:
                 grads[key] += self.weight_decay_lambda * self.params[key]
@@ -202,12 +176,27 @@ class MultiLayerNetExtend(MultiLayerNet):
                  weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False, dropout_ratio=0.5,
                  use_batchnorm=False, batchnorm_eps=1e-5, use_layernorm=False, dropout_inverted=True, rng=None,
                  dtype=np.float64):
+        if use_batchnorm and use_layernorm:
+            raise ValueError("use_batchnorm and use_layernorm are both True: choose one normalization")
         self.use_batchnorm = use_batchnorm
+        self.batchnorm_eps = batchnorm_eps
         self.use_layernorm = use_layernorm
         self.use_dropout = use_dropout
         self.dropout_ratio = dropout_ratio
-        self._build(input_size, hidden_size_list, output_size, activation=activation,
-                    weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype,
-                    use_batchnorm=use_batchnorm, batchnorm_eps=batchnorm_eps, use_layernorm=use_layernorm,
-                    dropout_ratio=dropout_ratio if use_dropout else None,
-                    dropout_inverted=dropout_inverted)
+        self.dropout_inverted = dropout_inverted
+        super().__init__(input_size, hidden_size_list, output_size, activation=activation,
+                         weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, rng=rng, dtype=dtype)
+
+    def add_hidden_layer(self, i, W, rng):
+        """Hidden layer ``i``: Affine -> BatchNorm or LayerNorm (if asked) -> activation -> Dropout (if asked)."""
+        n = W.shape[1]
+        self.add_affine(i, W, bias=not self.use_batchnorm)     # before BatchNorm, beta takes the bias's place
+        if self.use_batchnorm:
+            bn = BatchNormalization(np.ones(n, self.dtype), np.zeros(n, self.dtype), eps=self.batchnorm_eps)
+            self.add_layer(f"BatchNorm{i}", bn, gamma=f"gamma{i}", beta=f"beta{i}")
+        if self.use_layernorm:
+            ln = LayerNormalization(np.ones(n, self.dtype), np.zeros(n, self.dtype))
+            self.add_layer(f"LayerNorm{i}", ln, gamma=f"gamma{i}", beta=f"beta{i}")
+        self.add_layer(f"Activation{i}", ACTIVATIONS[self.activation]())
+        if self.use_dropout:
+            self.add_layer(f"Dropout{i}", Dropout(self.dropout_ratio, inverted=self.dropout_inverted, rng=rng))

@@ -20,36 +20,26 @@ import math
 
 import numpy as np
 
-
-def check_range(name, value, low, high, low_open=False, high_open=False):
-    """Raise ValueError unless ``low <= value <= high`` (``<`` on an open end); return ``value``."""
-    is_number = isinstance(value, (int, float, np.floating, np.integer))  # before comparing: "0.1" < 0 is a TypeError
-    too_low = is_number and (value <= low if low_open else value < low)
-    too_high = is_number and (value >= high if high_open else value > high)
-    if not is_number or math.isnan(value) or too_low or too_high:
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return value
-
-
-def check_lr(lr):
-    """A learning rate must be a finite number >= 0 (0 leaves the parameters where they are)."""
-    return check_range("lr", lr, 0.0, math.inf, high_open=True)
+from common.checks import require_range
 
 
 class Optimizer:
-    """Base class: checks the arguments and keeps per-key state."""
+    """Base class: ``update`` checks the arguments, then updates each parameter with ``update_one``."""
 
     def update(self, params, grads):
         check_params_and_grads(params, grads)
+        self.begin_step()
         for key in params:
-            self._update_one(key, params, grads[key])
+            self.update_one(key, params, grads[key])
         return params
 
-    def _update_one(self, key, params, grad):
+    def begin_step(self):
+        """What happens once per update, before the parameters (Adam counts its steps here)."""
+
+    def update_one(self, key, params, grad):
         raise NotImplementedError
 
-    def _state(self, store, key, like):
+    def state(self, store, key, like):
         """The state array ``store[key]``, created as zeros shaped like ``like`` on first use."""
         value = store.get(key)
         if value is None:
@@ -57,10 +47,8 @@ class Optimizer:
             # would be float32, since numpy 2 treats a Python scalar as "weak".
             value = store[key] = np.zeros_like(like, dtype=np.result_type(np.asarray(like).dtype, np.float32))
         elif value.shape != np.shape(like):
-            raise ValueError(
-                f"params[{key!r}] has shape {np.shape(like)} but this optimizer's state for it has "
-                f"shape {value.shape}: use a new optimizer for a new model"
-            )
+            raise ValueError(f"params[{key!r}] has shape {np.shape(like)} but this optimizer's state for it has "
+                             f"shape {value.shape}: use a new optimizer for a new model")
         return value
 
     def __repr__(self):
@@ -69,27 +57,28 @@ class Optimizer:
 
 
 def check_params_and_grads(params, grads):
-    """Raise ValueError naming the first key that is missing, extra, or of the wrong shape."""
-    for key in params:
+    """Raise an error naming the first key that is missing, extra, of the wrong shape, or not a float array."""
+    for key in {**params, **grads}:          # every key of either, params' first
         if key not in grads:
             raise ValueError(f"grads is missing key {key!r}")
-    for key in grads:
         if key not in params:
             raise ValueError(f"grads has key {key!r} that params does not have")
-    for key, param in params.items():
-        if np.shape(param) != np.shape(grads[key]):
-            raise ValueError(
-                f"grads[{key!r}] has shape {np.shape(grads[key])} but params[{key!r}] has shape {np.shape(param)}"
-            )
+        param, grad = params[key], grads[key]
+        if np.shape(param) != np.shape(grad):
+            raise ValueError(f"grads[{key!r}] has shape {np.shape(grad)} but params[{key!r}] has shape "
+                             f"{np.shape(param)}")
+        if isinstance(param, np.ndarray) and param.dtype.kind not in "fc":
+            raise TypeError(f"params[{key!r}] is an array of {param.dtype}: the update is written into it in place, "
+                            f"so it must hold floats (e.g. params[{key!r}].astype(float))")
 
 
 class SGD(Optimizer):
     """Stochastic gradient descent: W <- W - eta g."""
 
     def __init__(self, lr=0.01):
-        self.lr = check_lr(lr)
+        self.lr = require_range("lr", lr, 0.0, math.inf, high_open=True)
 
-    def _update_one(self, key, params, grad):
+    def update_one(self, key, params, grad):
         params[key] -= self.lr * grad
 
 
@@ -97,33 +86,29 @@ class Momentum(Optimizer):
     """Polyak's heavy ball: v <- alpha v - eta g,  W <- W + v."""
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = check_lr(lr)
-        self.momentum = check_range("momentum", momentum, 0.0, 1.0, high_open=True)
+        self.lr = require_range("lr", lr, 0.0, math.inf, high_open=True)
+        self.momentum = require_range("momentum", momentum, 0.0, 1.0, high_open=True)
         self.v = {}
 
-    def _update_one(self, key, params, grad):
-        v = self._state(self.v, key, params[key])
+    def update_one(self, key, params, grad):
+        v = self.state(self.v, key, params[key])
         v *= self.momentum
         v -= self.lr * grad
         params[key] += v
 
 
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     """Nesterov momentum (Sutskever et al. 2013), written for the look-ahead point.
 
     The definition evaluates g at W + alpha v. Storing the look-ahead point
     instead of W (Bengio et al. 2013) turns it into an update that needs only
     the gradient at the stored parameters:
         v <- alpha v - eta g,   W <- W + alpha v - eta g   (with the new v).
+    The settings and the state are Momentum's.
     """
 
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = check_lr(lr)
-        self.momentum = check_range("momentum", momentum, 0.0, 1.0, high_open=True)
-        self.v = {}
-
-    def _update_one(self, key, params, grad):
-        v = self._state(self.v, key, params[key])
+    def update_one(self, key, params, grad):
+        v = self.state(self.v, key, params[key])
         step = self.lr * grad
         v *= self.momentum
         v -= step
@@ -138,12 +123,12 @@ class AdaGrad(Optimizer):
     """
 
     def __init__(self, lr=0.01, eps=1e-7):
-        self.lr = check_lr(lr)
-        self.eps = check_range("eps", eps, 0.0, math.inf, high_open=True)
+        self.lr = require_range("lr", lr, 0.0, math.inf, high_open=True)
+        self.eps = require_range("eps", eps, 0.0, math.inf, high_open=True)
         self.h = {}
 
-    def _update_one(self, key, params, grad):
-        h = self._state(self.h, key, params[key])
+    def update_one(self, key, params, grad):
+        h = self.state(self.h, key, params[key])
         h += grad * grad
         params[key] -= self.lr * grad / (np.sqrt(h) + self.eps)
 
@@ -155,13 +140,13 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-7):
-        self.lr = check_lr(lr)
-        self.decay_rate = check_range("decay_rate", decay_rate, 0.0, 1.0, high_open=True)
-        self.eps = check_range("eps", eps, 0.0, math.inf, high_open=True)
+        self.lr = require_range("lr", lr, 0.0, math.inf, high_open=True)
+        self.decay_rate = require_range("decay_rate", decay_rate, 0.0, 1.0, high_open=True)
+        self.eps = require_range("eps", eps, 0.0, math.inf, high_open=True)
         self.h = {}
 
-    def _update_one(self, key, params, grad):
-        h = self._state(self.h, key, params[key])
+    def update_one(self, key, params, grad):
+        h = self.state(self.h, key, params[key])
         h *= self.decay_rate
         h += (1.0 - self.decay_rate) * grad * grad
         params[key] -= self.lr * grad / (np.sqrt(h) + self.eps)
@@ -179,15 +164,15 @@ class AdaDelta(Optimizer):
     """
 
     def __init__(self, decay_rate=0.95, eps=1e-6):
-        self.decay_rate = check_range("decay_rate", decay_rate, 0.0, 1.0, high_open=True)
-        self.eps = check_range("eps", eps, 0.0, math.inf, low_open=True, high_open=True)
+        self.decay_rate = require_range("decay_rate", decay_rate, 0.0, 1.0, high_open=True)
+        self.eps = require_range("eps", eps, 0.0, math.inf, low_open=True, high_open=True)
         self.mean_sq_grad = {}
         self.mean_sq_delta = {}
 
-    def _update_one(self, key, params, grad):
+    def update_one(self, key, params, grad):
         rho = self.decay_rate
-        mean_sq_grad = self._state(self.mean_sq_grad, key, params[key])
-        mean_sq_delta = self._state(self.mean_sq_delta, key, params[key])
+        mean_sq_grad = self.state(self.mean_sq_grad, key, params[key])
+        mean_sq_delta = self.state(self.mean_sq_delta, key, params[key])
         mean_sq_grad *= rho
         mean_sq_grad += (1.0 - rho) * grad * grad
         delta = -np.sqrt(mean_sq_delta + self.eps) / np.sqrt(mean_sq_grad + self.eps) * grad
@@ -207,25 +192,22 @@ class Adam(Optimizer):
     """
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr = check_lr(lr)
-        self.beta1 = check_range("beta1", beta1, 0.0, 1.0, high_open=True)
-        self.beta2 = check_range("beta2", beta2, 0.0, 1.0, high_open=True)
-        self.eps = check_range("eps", eps, 0.0, math.inf, high_open=True)
+        self.lr = require_range("lr", lr, 0.0, math.inf, high_open=True)
+        self.beta1 = require_range("beta1", beta1, 0.0, 1.0, high_open=True)
+        self.beta2 = require_range("beta2", beta2, 0.0, 1.0, high_open=True)
+        self.eps = require_range("eps", eps, 0.0, math.inf, high_open=True)
         self.iter = 0
         self.m = {}
         self.v = {}
 
-    def update(self, params, grads):
-        check_params_and_grads(params, grads)
+    def begin_step(self):
+        """t <- t + 1, and eta_t for this step's parameters."""
         self.iter += 1
         self.lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
-        for key in params:
-            self._update_one(key, params, grads[key])
-        return params
 
-    def _update_one(self, key, params, grad):
-        m = self._state(self.m, key, params[key])
-        v = self._state(self.v, key, params[key])
+    def update_one(self, key, params, grad):
+        m = self.state(self.m, key, params[key])
+        v = self.state(self.v, key, params[key])
         m *= self.beta1
         m += (1.0 - self.beta1) * grad
         v *= self.beta2
@@ -246,8 +228,8 @@ class AdamW(Adam):
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, decoupled_weight_decay=0.01, decayed_keys=None):
         super().__init__(lr, beta1, beta2, eps)
-        self.decoupled_weight_decay = check_range("decoupled_weight_decay", decoupled_weight_decay, 0.0, math.inf,
-                                                  high_open=True)
+        self.decoupled_weight_decay = require_range("decoupled_weight_decay", decoupled_weight_decay, 0.0,
+                                                    math.inf, high_open=True)
         self.decayed_keys = None if decayed_keys is None else frozenset(decayed_keys)
 
     def update(self, params, grads):
@@ -256,8 +238,8 @@ class AdamW(Adam):
                              f"which params does not have")
         return super().update(params, grads)
 
-    def _update_one(self, key, params, grad):
-        super()._update_one(key, params, grad)
+    def update_one(self, key, params, grad):
+        super().update_one(key, params, grad)
         if self.decayed_keys is None or key in self.decayed_keys:
             params[key] -= self.lr * self.decoupled_weight_decay * params[key]
 

@@ -24,58 +24,49 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from common.networks import positive_int
-from common.optimizers import check_range
-
-
-def check_positive_lr(name, value):
-    """A learning rate of a schedule must be a finite number > 0 (a schedule of zeros trains nothing)."""
-    return check_range(name, value, 0.0, math.inf, low_open=True, high_open=True)
-
-
-def check_iteration(iteration):
-    """The iteration as an int; a ValueError unless it is an integer >= 0."""
-    if isinstance(iteration, bool) or not isinstance(iteration, (int, np.integer)) or iteration < 0:
-        raise ValueError(f"the iteration must be an integer >= 0, got {iteration!r}")
-    return int(iteration)
+from common.checks import require_int, require_positive_int, require_range
 
 
 @dataclass(frozen=True)
-class Constant:
-    """The same learning rate at every iteration: lr_t = lr."""
+class Schedule:
+    """What every schedule with a learning rate shares: ``lr``, a finite number > 0 (zeros would train nothing)."""
 
     lr: float
 
     def __post_init__(self):
-        check_positive_lr("lr", self.lr)
+        require_range("lr", self.lr, 0.0, math.inf, low_open=True, high_open=True)
+
+
+@dataclass(frozen=True)
+class Constant(Schedule):
+    """The same learning rate at every iteration: lr_t = lr."""
 
     def __call__(self, iteration):
-        check_iteration(iteration)
+        require_int("the iteration", iteration, 0)
         return float(self.lr)
 
 
 @dataclass(frozen=True)
-class StepDecay:
+class StepDecay(Schedule):
     """Multiply the learning rate by ``factor`` every ``step`` iterations: lr_t = lr * factor ** (t // step).
 
     E.g. StepDecay(0.1, step=1000, factor=0.1): 0.1 for t = 0..999, 0.01 for t = 1000..1999, ...
     """
 
-    lr: float
     step: int
     factor: float = 0.1
 
     def __post_init__(self):
-        check_positive_lr("lr", self.lr)
-        positive_int("step", self.step)
-        check_range("factor", self.factor, 0.0, 1.0, low_open=True)
+        super().__post_init__()
+        require_positive_int("step", self.step)
+        require_range("factor", self.factor, 0.0, 1.0, low_open=True)
 
     def __call__(self, iteration):
-        return float(self.lr * self.factor ** (check_iteration(iteration) // self.step))
+        return float(self.lr * self.factor ** (require_int("the iteration", iteration, 0) // self.step))
 
 
 @dataclass(frozen=True)
-class Cosine:
+class Cosine(Schedule):
     """Cosine annealing (Loshchilov & Hutter 2017, without restarts) from ``lr`` down to ``final_lr``.
 
     lr_t = final_lr + (lr - final_lr) * (1 + cos(pi * t / total)) / 2, with t
@@ -83,17 +74,16 @@ class Cosine:
     t = total / 2, final_lr from t = total on.
     """
 
-    lr: float
     total: int
     final_lr: float = 0.0
 
     def __post_init__(self):
-        check_positive_lr("lr", self.lr)
-        positive_int("total", self.total)
-        check_range("final_lr", self.final_lr, 0.0, self.lr)
+        super().__post_init__()
+        require_positive_int("total", self.total)
+        require_range("final_lr", self.final_lr, 0.0, self.lr)
 
     def __call__(self, iteration):
-        t = min(check_iteration(iteration), self.total)
+        t = min(require_int("the iteration", iteration, 0), self.total)
         return float(self.final_lr + (self.lr - self.final_lr) * (1.0 + math.cos(math.pi * t / self.total)) / 2.0)
 
 
@@ -114,14 +104,14 @@ class Warmup:
     def __post_init__(self):
         if not callable(self.schedule):
             raise ValueError(f"schedule must be callable as schedule(iteration), got {self.schedule!r}")
-        positive_int("warmup", self.warmup)
+        require_positive_int("warmup", self.warmup)
 
     def __call__(self, iteration):
-        t = check_iteration(iteration)
+        t = require_int("the iteration", iteration, 0)
         lr = self.schedule(t)
         return lr * (t + 1) / self.warmup if t < self.warmup else lr
 
 
 def schedule_values(schedule, total):
     """The learning rates of iterations 0, 1, ..., total - 1 as an array (total,), for plotting."""
-    return np.array([schedule(t) for t in range(positive_int("total", total))])
+    return np.array([schedule(t) for t in range(require_positive_int("total", total))])

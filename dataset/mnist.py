@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from common.checks import require_int
+
 ENV_DIR = "MNIST_DIR"
 ENV_CACHE = "MNIST_CACHE_DIR"
 
@@ -168,8 +170,9 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, n_train=None, 
     The arrays are fresh copies: changing them does not change later loads.
     """
     raw = _load_raw()
-    n = {"train": _count("n_train", n_train, len(raw["train_labels"])),
-         "test": _count("n_test", n_test, len(raw["test_labels"]))}
+    available = {"train": len(raw["train_labels"]), "test": len(raw["test_labels"])}
+    n = {part: available[part] if value is None else require_int(f"n_{part}", value, 0, available[part])
+         for part, value in (("train", n_train), ("test", n_test))}
 
     def images(x):
         if normalize:
@@ -184,14 +187,6 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, n_train=None, 
 
     return tuple((images(raw[f"{part}_images"][:n[part]]), labels(raw[f"{part}_labels"][:n[part]]))
                  for part in ("train", "test"))
-
-
-def _count(name, value, available):
-    if value is None:
-        return available
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= available:
-        raise ValueError(f"{name} must be an integer from 0 to {available}, got {value!r}")
-    return int(value)
 
 
 def fetch(download=True):

@@ -136,8 +136,9 @@ def test_wrong_shapes_are_named(shape):
 @pytest.mark.parametrize("call, message", [
     (lambda x: random_shift(x, np.random.default_rng(0), max_shift=-1), "max_shift must be an integer >= 0, got -1"),
     (lambda x: random_shift(x, np.random.default_rng(0), max_shift=1.5), "max_shift must be an integer >= 0"),
-    (lambda x: random_rotation(x, np.random.default_rng(0), max_degrees=-5), "max_degrees must be a finite number"),
-    (lambda x: random_rotation(x, np.random.default_rng(0), max_degrees=np.inf), "max_degrees must be a finite"),
+    (lambda x: random_rotation(x, np.random.default_rng(0), max_degrees=-5), r"max_degrees must be in \[0.0, inf\)"),
+    (lambda x: random_rotation(x, np.random.default_rng(0), max_degrees=np.inf),
+     r"max_degrees must be in \[0.0, inf\), got inf"),
     (lambda x: shift(x, 1.5, 0), "dx and dy must be whole pixels"),
     (lambda x: shift(x, [1, 2, 3], 0), r"dx must be a number or one value per image, shape \(2,\)"),
     (lambda x: rotate(x, np.nan), "degrees must be finite"),

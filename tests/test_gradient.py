@@ -49,3 +49,11 @@ def test_layer_gradient_check_is_reproducible_from_its_rng(rng):
     layer = Affine(rng.standard_normal((4, 3)), rng.standard_normal(3))
     x = rng.standard_normal((5, 4))
     assert layer_gradient_check(layer, x, rng=1) == layer_gradient_check(layer, x, rng=1)
+
+
+def test_numerical_gradient_refuses_an_integer_array():
+    from common.gradient import numerical_gradient
+
+    x = np.arange(3)
+    with pytest.raises(TypeError, match="x is an array of int64"):
+        numerical_gradient(lambda: float(np.sum(x ** 2)), x)

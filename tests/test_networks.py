@@ -191,23 +191,14 @@ def test_accuracy_with_index_and_one_hot_labels(rng):
     assert net.accuracy(x, (t + 1) % 3) == 0.0
 
 
-def test_accuracy_is_computed_chunk_by_chunk_and_equals_the_plain_computation(rng, monkeypatch):
-    from common import networks
-
+def test_accuracy_is_the_fraction_of_top_scores_that_are_the_label(rng):
     net = MultiLayerNetExtend(20, [30, 30], 4, use_batchnorm=True, use_dropout=True, dropout_inverted=False, rng=rng)
     net.loss_and_gradient(rng.standard_normal((50, 20)), rng.integers(0, 4, 50))  # move the running statistics
-    x = rng.standard_normal((3 * networks.INFERENCE_CHUNK + 17, 20))
+    x = rng.standard_normal((3000, 20))
     t = rng.integers(0, 4, len(x))
     plain = float(np.mean(net.predict(x).argmax(axis=1) == t))
     assert 0.1 < plain < 0.9, "labels that are partly right, so that a wrong count would show"
     assert net.accuracy(x, t) == plain
-    # with a small chunk the same answer comes from many predict calls of at most that many rows
-    sizes = []
-    predict = net.predict
-    monkeypatch.setattr(net, "predict", lambda x, train=False: sizes.append((len(x), train)) or predict(x, train))
-    monkeypatch.setattr(networks, "INFERENCE_CHUNK", 1000)
-    assert net.accuracy(x, t) == plain
-    assert sizes == [(1000, False)] * 3 + [(len(x) - 3000, False)]
 
 
 def test_a_network_has_no_infer_and_predict_runs_every_layer_with_the_train_flag(rng):
@@ -312,7 +303,7 @@ def test_bad_input_and_output_sizes_are_named(sizes, message):
 
 
 def test_other_bad_options_are_named():
-    with pytest.raises(ValueError, match="weight_decay_lambda must be >= 0, got -0.1"):
+    with pytest.raises(ValueError, match=r"weight_decay_lambda must be in \[0.0, inf\), got -0.1"):
         MultiLayerNet(5, [4], 3, weight_decay_lambda=-0.1)
     with pytest.raises(ValueError, match="dtype must be float32 or float64, got float16"):
         MultiLayerNet(5, [4], 3, dtype=np.float16)
@@ -333,3 +324,32 @@ def test_accuracy_and_loss_check_the_labels(rng):
         net.loss(x, np.array([0.5, 1.0, 3.0]))
     with pytest.raises(ValueError, match=r"labels have shape \(2,\)"):
         net.loss_and_gradient(x, np.array([0, 1]))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_input_is_named_not_scored(bad, rng):
+    net = MultiLayerNet(5, [4], 3, rng=rng)
+    x, t = small_batch(rng)
+    x[2, 1] = bad
+    with pytest.raises(ValueError, match="x holds 1 NaN or infinite values"):
+        net.predict(x)
+    with pytest.raises(ValueError, match="x holds 1 NaN or infinite values"):
+        net.accuracy(x, t)
+    with pytest.raises(ValueError, match="x holds 1 NaN or infinite values"):
+        net.loss_and_gradient(x, t)
+
+
+def test_a_dropout_ratio_of_one_is_refused_through_the_network():
+    with pytest.raises(ValueError, match=r"dropout_ratio must be in \[0.0, 1.0\), got 1.0"):
+        MultiLayerNetExtend(5, [4], 3, use_dropout=True, dropout_ratio=1.0)
+    with pytest.raises(ValueError, match=r"dropout_ratio must be in \[0.0, 1.0\), got -0.1"):
+        MultiLayerNetExtend(5, [4], 3, use_dropout=True, dropout_ratio=-0.1)
+
+
+def test_parameter_keys_are_stated_per_layer(rng):
+    net = MultiLayerNetExtend(5, [4, 4], 3, use_layernorm=True, use_dropout=True, rng=rng)
+    assert list(net.params) == ["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2", "W3", "b3"]
+    assert list(net.layers) == ["Affine1", "LayerNorm1", "Activation1", "Dropout1", "Affine2", "LayerNorm2",
+                                "Activation2", "Dropout2", "Affine3"]
+    for key, (layer, name) in net.param_owners.items():
+        assert net.params[key] is layer.params[name], key

@@ -256,3 +256,12 @@ def test_a_network_learns_through_each_optimizer(name, blobs):
         optimizer.update(net.params, net.gradient(x[idx], t[idx]))
     assert net.loss(x, t) < 0.5 * before
     assert net.accuracy(x, t) > 0.9
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_integer_parameter_arrays_are_named(name):
+    params = {"W1": np.zeros((2, 3)), "b1": np.zeros(3, dtype=np.int64)}
+    grads = {"W1": np.ones((2, 3)), "b1": np.ones(3)}
+    with pytest.raises(TypeError, match=r"params\['b1'\] is an array of int64: .* must hold floats"):
+        OPTIMIZERS[name]().update(params, grads)
+    np.testing.assert_array_equal(params["W1"], 0.0)    # refused before anything changed

@@ -1,12 +1,13 @@
-"""Several Optuna searches side by side with optuna_search_task (common/experiments/search.py, chapter 5)."""
+"""Several Optuna searches side by side with optuna_search_task (common/experiments/optuna_search.py, chapter 5)."""
 
 import multiprocessing
 
 import optuna
 import pytest
 
+from common.experiments.optuna_search import optuna_search, optuna_search_task
 from common.experiments.parallel import run_parallel
-from common.experiments.search import SearchProblem, optuna_search, optuna_search_task
+from common.experiments.random_search import SearchProblem
 
 SPACE = {"lr": (1e-3, 1.0), "weight_decay": (1e-8, 1e-4)}
 

@@ -88,13 +88,27 @@ def test_the_classic_definitions_keep_the_original_settings():
     assert dropout.trainer["epochs"] == 300
 
 
-def test_threaded_accuracy_equals_the_sequential_one(blobs):
-    from common.experiments.parallel import threaded_accuracy
-    from common.networks import INFERENCE_CHUNK, MultiLayerNetExtend
+def test_the_evaluation_scores_chunks_on_threads_and_gives_the_sequential_result(blobs, monkeypatch):
+    from common.experiments import evaluation
+    from common.networks import MultiLayerNetExtend
 
-    x, t = blobs(n=3 * INFERENCE_CHUNK + 17, features=20, classes=4, seed=2)
+    chunk = evaluation.INFERENCE_CHUNK
+    x, t = blobs(n=3 * chunk + 17, features=20, classes=4, seed=2)
     net = MultiLayerNetExtend(20, [16], 4, use_batchnorm=True, use_dropout=True, rng=np.random.default_rng(0))
-    assert threaded_accuracy(net, x, t) == net.accuracy(x, t)
+    sizes = []
+    predict = net.predict
+    monkeypatch.setattr(net, "predict", lambda x, train=False: sizes.append((len(x), train)) or predict(x, train))
+    results = {}
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(evaluation, "evaluation_threads", lambda threads=threads: threads)
+        sizes.clear()
+        results[threads] = evaluation.accuracy(net, x, t)
+        assert sorted(sizes) == sorted([(chunk, False)] * 3 + [(17, False)]), threads
+    assert results[1] == results[2] == results[3]
+    counts = sum(np.count_nonzero(predict(x[i:i + chunk]).argmax(axis=1) == t[i:i + chunk])
+                 for i in range(0, len(x), chunk))
+    assert results[1] == counts / len(x)
+    assert abs(results[1] - net.accuracy(x, t)) <= 2 / len(x), "the network's own accuracy, up to rounding"
 
 
 def test_a_single_run_shows_its_iterations_unless_switched_off(blobs, monkeypatch, capsys):

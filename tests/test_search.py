@@ -4,23 +4,22 @@ import warnings
 import numpy as np
 import pytest
 
-from common.experiments import search
-from common.experiments.search import (
+from common.experiments import random_search
+from common.experiments.halving import hyperband_brackets, successive_halving
+from common.experiments.optuna_search import optuna_search
+from common.experiments.random_search import (
     ORIGINAL_SPACE,
     SearchProblem,
     Trial,
     format_table,
     grid_trials,
-    hyperband_brackets,
     log_grid,
     log_uniform,
     narrow_space,
-    optuna_search,
     random_trials,
     run_search,
     run_trial,
     sort_results,
-    successive_halving,
 )
 
 
@@ -69,12 +68,12 @@ def test_trial_results_have_curves_and_the_search_learns(tiny_problem):
 def test_a_float32_problem_trains_a_float32_network_that_learns(tiny_problem, monkeypatch):
     networks = []
 
-    class Recorded(search.MultiLayerNet):
+    class Recorded(random_search.MultiLayerNet):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             networks.append(self)
 
-    monkeypatch.setattr(search, "MultiLayerNet", Recorded)
+    monkeypatch.setattr(random_search, "MultiLayerNet", Recorded)
     grid = grid_trials({"lr": [0.1], "weight_decay": [1e-6]}, seed=0)
     (result,) = run_search(grid, tiny_problem(np.float32), workers=1)
     (net,) = networks
@@ -100,7 +99,7 @@ def test_run_trial_needs_both_hyperparameters(tiny_problem):
 
 def test_original_problem_is_chapter_5s(blobs):
     x, t = blobs(n=600, features=784, classes=10, seed=1)
-    problem = search.original_problem(x, t, seed=0)
+    problem = random_search.original_problem(x, t, seed=0)
     assert (len(problem.x_train), len(problem.x_val)) == (400, 100)
     assert (problem.hidden_size_list, problem.epochs, problem.batch_size) == ((100,) * 6, 50, 100)
     assert np.dtype(problem.dtype) == np.float32

@@ -14,8 +14,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from common.checks import require_positive_int
+from common.experiments.evaluation import accuracy
 from common.experiments.trainer import Trainer
-from common.networks import MultiLayerNetExtend, positive_int
+from common.networks import MultiLayerNetExtend
 from common.optimizers import OPTIMIZERS
 
 
@@ -104,7 +106,7 @@ def train_run(run, data):
                       test=(x_test, t_test) if run.test else None, rng=batches, progress=None, **run.trainer)
     history = trainer.train()
     if run.final_test:
-        history["final_test_acc"] = network.accuracy(x_test, t_test)
+        history["final_test_acc"] = accuracy(network, x_test, t_test)
     return Trained(run, history, network)
 
 
@@ -128,7 +130,7 @@ def seed_pairs(n):
     The first pair is the one of the chapters' single runs, so a study over
     seeds can reuse that run as its first seed.
     """
-    return [(2 * k, 2 * k + 1) for k in range(positive_int("n", n))]
+    return [(2 * k, 2 * k + 1) for k in range(require_positive_int("n", n))]
 
 
 # The original book's four optimizers and chapter 1's three more (settings in chapter 1, section 14).

@@ -2,22 +2,13 @@
 
 import multiprocessing
 import os
-import sys
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
-from common.networks import INFERENCE_CHUNK
+from common.experiments.cores import available_cores
+from common.experiments.progress import progress_bar
 
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def available_cores():
-    """Cores this process may use (``os.process_cpu_count``, else the affinity mask, else ``os.cpu_count``)."""
-    if hasattr(os, "process_cpu_count"):
-        return os.process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 @contextmanager
@@ -50,22 +41,6 @@ def _init_worker(function, shared):
 
 def _call(task):
     return _worker["function"](task, _worker["shared"])
-
-
-def progress_bar(total, description=None, progress=None):
-    """A tqdm progress bar of ``total`` steps on stderr, or None.
-
-    progress: True or False, or None for "unless the environment sets
-    BOOK_PROGRESS=0" (the Makefile does, for stored and checked outputs).
-    Never inside a worker process of run_parallel: the parent shows the bar.
-    """
-    if progress is None:
-        progress = os.environ.get("BOOK_PROGRESS", "1") != "0"
-    if not progress or _worker or not total:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=description, file=sys.stderr, leave=False)
 
 
 def default_workers(n_tasks, cores=None):
@@ -124,30 +99,3 @@ def run_parallel(function, tasks, shared=None, workers=None, start_method=None, 
     finally:
         if bar is not None:
             bar.close()
-
-
-_thread_pools = {}
-
-
-def _thread_pool(threads):
-    if threads not in _thread_pools:
-        _thread_pools[threads] = ThreadPoolExecutor(max_workers=threads)
-    return _thread_pools[threads]
-
-
-def evaluation_threads():
-    """Threads for one evaluation: every core in the main process, one inside a worker of run_parallel."""
-    return 1 if _worker else available_cores()
-
-
-def threaded_accuracy(network, x, t):
-    """``network.accuracy(x, t)`` with the chunks of INFERENCE_CHUNK rows scored on parallel threads.
-
-    numpy releases the GIL inside matrix products, so each core scores its own
-    chunk; the chunks and the sum are those of ``accuracy``, so the result is
-    identical. Inside a worker process one thread is used.
-    """
-    threads = evaluation_threads()
-    if threads == 1 or len(x) <= INFERENCE_CHUNK:
-        return network.accuracy(x, t)
-    return network.accuracy(x, t, map_chunks=_thread_pool(threads).map)

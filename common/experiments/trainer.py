@@ -5,9 +5,10 @@ import warnings
 
 import numpy as np
 
-from common.experiments.parallel import progress_bar, threaded_accuracy
+from common.checks import require_finite, require_positive_int
+from common.experiments.evaluation import accuracy
+from common.experiments.progress import progress_bar
 from common.functions import label_indices
-from common.networks import positive_int
 from common.random import as_generator
 
 ON_DIVERGENCE = ("warn", "ignore")
@@ -20,8 +21,7 @@ def _checked_data(name, x, t, network, dtype):
         raise ValueError(f"{name}: there are no samples")
     if x.ndim != 2:
         raise ValueError(f"{name}: x must be 2-D (samples, features), got shape {x.shape}")
-    if x.size and not (np.isfinite(x.min()) and np.isfinite(x.max())):  # NaN and inf reach min or max
-        raise ValueError(f"{name}: x holds {np.size(x) - np.count_nonzero(np.isfinite(x))} NaN or infinite values")
+    require_finite(f"{name}: x", x)
     classes = getattr(network, "output_size", None)
     t = np.asarray(t)
     if len(t) != len(x):
@@ -59,7 +59,7 @@ class Trainer:
     of each evaluation) and 'diverged_at' (an iteration, or None).
     The data are checked and cast to the network's dtype once.
     ``progress``: a progress bar over the iterations (True, False, or None for
-    the environment's choice, see :func:`common.experiments.parallel.progress_bar`).
+    the environment's choice, see :func:`common.experiments.progress.progress_bar`).
     ``schedule``: a learning-rate schedule (:mod:`common.schedules`): before
     update t (from 0) the Trainer sets ``optimizer.lr = schedule(t)`` and
     records it in history['lr'].
@@ -91,14 +91,14 @@ class Trainer:
                 if len(data) != 2:
                     raise ValueError(f"{name} must be a pair (x, t)")
                 self.held_out[name] = _checked_data(f"{name} data", *data, network, dtype)
-        self.batch_size = min(positive_int("batch_size", batch_size), len(self.x_train))
+        self.batch_size = min(require_positive_int("batch_size", batch_size), len(self.x_train))
         self.iterations_per_epoch = max(1, len(self.x_train) // self.batch_size)
         if iterations is not None:
-            self.iterations = positive_int("iterations", iterations)
+            self.iterations = require_positive_int("iterations", iterations)
         else:
-            self.iterations = positive_int("epochs", epochs) * self.iterations_per_epoch
+            self.iterations = require_positive_int("epochs", epochs) * self.iterations_per_epoch
         self.sampling = sampling
-        self.evaluate_every = positive_int("evaluate_every", evaluate_every)
+        self.evaluate_every = require_positive_int("evaluate_every", evaluate_every)
         self.evaluate = bool(self.held_out) if evaluate is None else evaluate
         self.rng = as_generator(rng)
         self.on_divergence = on_divergence
@@ -123,12 +123,6 @@ class Trainer:
                 for start in range(0, self.iterations_per_epoch * self.batch_size, self.batch_size):
                     yield order[start:start + self.batch_size]
 
-    def _evaluate(self, history, epoch):
-        history["train_acc"].append(threaded_accuracy(self.network, self.x_train, self.t_train))
-        for name, (x, t) in self.held_out.items():
-            history[f"{name}_acc"].append(threaded_accuracy(self.network, x, t))
-        history["epochs"].append(epoch)
-
     def train(self):
         history = {"train_loss": [], "train_acc": [], "epochs": [], "diverged_at": None}
         history.update({f"{name}_acc": [] for name in self.held_out})
@@ -138,40 +132,63 @@ class Trainer:
             history["stopped_at"] = None
         if self.evaluate:
             self._evaluate(history, 0)
-        batches = self._batches()
         quiet = self.on_divergence == "ignore"
         bar = progress_bar(self.iterations, "iterations", self.progress)
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore") if quiet else contextlib.nullcontext():
-                self._loop(history, batches, bar)
+                self._loop(history, bar)
         finally:
             if bar is not None:
                 bar.close()
         return history
 
-    def _loop(self, history, batches, bar):
+    def _loop(self, history, bar):
+        batches = self._batches()
         for i in range(1, self.iterations + 1):
-            idx = next(batches)
-            x = self.x_train[idx]
-            if self.augment is not None:
-                x = self.augment(x, self.rng)
-            if self.schedule is not None:
-                self.optimizer.lr = self.schedule(i - 1)
-                history["lr"].append(self.optimizer.lr)
-            loss, grads = self.network.loss_and_gradient(x, self.t_train[idx])
+            x, t = self._next_batch(batches)                   # sampling, then augmentation
+            self._schedule_lr(i - 1, history)
+            loss, grads = self.network.loss_and_gradient(x, t)
             self.optimizer.update(self.network.params, grads)
-            history["train_loss"].append(loss)
-            if history["diverged_at"] is None and not np.isfinite(loss):
-                history["diverged_at"] = i
-                if self.on_divergence == "warn":
-                    warnings.warn(f"training diverged: the loss is {loss} at iteration {i} "
-                                  f"(is the learning rate too large?)", RuntimeWarning, stacklevel=3)
-            epoch, end_of_epoch = divmod(i, self.iterations_per_epoch)
-            last = i + self.iterations_per_epoch > self.iterations
+            self._record_loss(i, loss, history)
             if bar is not None:
                 bar.update()
-            if self.evaluate and end_of_epoch == 0 and (epoch % self.evaluate_every == 0 or last):
-                self._evaluate(history, epoch)
-                if self.on_evaluation is not None and self.on_evaluation(epoch, history):
-                    history["stopped_at"] = epoch
-                    return
+            if self._evaluation_due(i) and self._evaluate(history, i // self.iterations_per_epoch):
+                return                                          # on_evaluation stopped training
+
+    def _next_batch(self, batches):
+        idx = next(batches)
+        x = self.x_train[idx]
+        if self.augment is not None:
+            x = self.augment(x, self.rng)
+        return x, self.t_train[idx]
+
+    def _schedule_lr(self, t, history):
+        if self.schedule is not None:
+            self.optimizer.lr = self.schedule(t)
+            history["lr"].append(self.optimizer.lr)
+
+    def _record_loss(self, i, loss, history):
+        """Record the loss of iteration ``i``; the first that is not finite is 'diverged_at' (and a warning)."""
+        history["train_loss"].append(loss)
+        if history["diverged_at"] is None and not np.isfinite(loss):
+            history["diverged_at"] = i
+            if self.on_divergence == "warn":
+                warnings.warn(f"training diverged: the loss is {loss} at iteration {i} "
+                              f"(is the learning rate too large?)", RuntimeWarning, stacklevel=4)
+
+    def _evaluation_due(self, i):
+        """After iteration ``i``: the end of an epoch that is evaluated (every evaluate_every-th, and the last)?"""
+        epoch, rest = divmod(i, self.iterations_per_epoch)
+        last = i + self.iterations_per_epoch > self.iterations
+        return self.evaluate and rest == 0 and (epoch % self.evaluate_every == 0 or last)
+
+    def _evaluate(self, history, epoch):
+        """Record the accuracies after ``epoch`` epochs; True if ``on_evaluation`` stops training there."""
+        history["train_acc"].append(accuracy(self.network, self.x_train, self.t_train))
+        for name, (x, t) in self.held_out.items():
+            history[f"{name}_acc"].append(accuracy(self.network, x, t))
+        history["epochs"].append(epoch)
+        if epoch > 0 and self.on_evaluation is not None and self.on_evaluation(epoch, history):
+            history["stopped_at"] = epoch
+            return True
+        return False
