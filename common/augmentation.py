@@ -8,7 +8,7 @@ The whole batch is transformed at once, with no Python loop over images:
 one gather of N x 784 values for a shift, four for a rotation.
 
 - ``shift(x, dx, dy)`` / ``random_shift(x, rng, max_shift)``: whole pixels, dx to the right, dy down.
-- ``rotate(x, degrees)`` / ``random_rotation(x, rng, max_degrees)``: about the centre,
+- ``rotate(x, degrees)`` / ``random_rotation(x, rng, max_degrees)``: about the center,
   counterclockwise as the image is shown, with bilinear interpolation.
 - ``augment(x, rng, max_shift, max_degrees)``: a random rotation, then a random shift.
 
@@ -22,8 +22,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from common.checks import require_int, require_range
 
 SIDE = 28
-CENTRE = (SIDE - 1) / 2       # 13.5: the middle of the 28 x 28 grid of pixel centres
-# A rotated pixel comes from at most half a diagonal, 13.5 * sqrt(2) < 19.1, from the centre: from
+CENTRE = (SIDE - 1) / 2       # 13.5: the middle of the 28 x 28 grid of pixel centers
+# A rotated pixel comes from at most half a diagonal, 13.5 * sqrt(2) < 19.1, from the center: from
 # row or column -5.6 to 32.6. Seven rows and columns of zeros around the image hold every pixel that
 # bilinear interpolation can reach, whatever the angle, so no index ever needs clipping.
 ROTATION_PAD = 7
@@ -68,10 +68,10 @@ def shift(x, dx, dy):
 
 
 def rotate(x, degrees):
-    """Rotate each image about its centre by ``degrees`` (counterclockwise as shown), bilinear, zeros outside.
+    """Rotate each image about its center by ``degrees`` (counterclockwise as shown), bilinear, zeros outside.
 
     x (N, 784); degrees: a number, or one angle per image (N,).
-    Output pixel (i, j), at (y, x) = (i - c, j - c) from the centre c = 13.5,
+    Output pixel (i, j), at (y, x) = (i - c, j - c) from the center c = 13.5,
     takes the value of the input at row c + x sin(a) + y cos(a), column
     c + x cos(a) - y sin(a) (the inverse rotation), interpolated between the
     four pixels around that point: along the row with the column's fractional

@@ -75,7 +75,7 @@ def path_animation_html(fig, ax, paths, colors, tail=4, interval=250, alt="anima
     fig, ax: a matplotlib figure and its axes with the static picture
     (contours, labels, legend); the figure is saved once, at its own dpi.
     paths: {name: array (steps + 1, 2)} in data coordinates, all the same length.
-    colors: {name: colour} for the tail and dot of each path (any SVG colour).
+    colors: {name: color} for the tail and dot of each path (any SVG color).
     tail: how many past steps the line behind each dot shows; interval: ms per frame.
     Returns a string for ``IPython.display.HTML``. It is deterministic: the
     element id is derived from the content.

@@ -1,6 +1,6 @@
-"""The book's plotting style: one colour per method, small multiples, saved figures, smoothed curves.
+"""The book's plotting style: one color per method, small multiples, saved figures, smoothed curves.
 
-Every chapter draws with these helpers so that, say, Adam is the same colour
+Every chapter draws with these helpers so that, say, Adam is the same color
 in chapter 1's contour plot and in its MNIST loss curves.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-# One colour per method or setting, used across the whole book.
+# One color per method or setting, used across the whole book.
 COLORS = {
     "SGD": "#1f77b4",
     "Momentum": "#ff7f0e",
@@ -35,6 +35,12 @@ COLORS = {
     "train": "#1f77b4",
     "test": "#ff7f0e",
     "validation": "#2ca02c",
+    # searches (chapter 5)
+    "grid search": "#1f77b4",
+    "random search": "#d62728",
+    "successive halving": "#2ca02c",
+    "Hyperband": "#9467bd",
+    "Optuna (TPE)": "#ff7f0e",
 }
 
 FIGSIZE = (6.4, 4.0)          # one plot
@@ -45,11 +51,11 @@ IMAGES_DIR = Path(os.environ.get("BOOK_IMAGES_DIR") or Path(__file__).resolve().
 
 
 def color(name):
-    """The book's colour for ``name``, a method or setting of COLORS; a KeyError names the known ones."""
+    """The book's color for ``name``, a method or setting of COLORS; a KeyError names the known ones."""
     try:
         return COLORS[name]
     except KeyError:
-        raise KeyError(f"no book colour for {name!r}; known names: {sorted(COLORS)}") from None
+        raise KeyError(f"no book color for {name!r}; known names: {sorted(COLORS)}") from None
 
 
 def small_multiples(n, ncols=4, size=2.6, sharex=True, sharey=True, **kwargs):

@@ -51,7 +51,7 @@ def log_uniform(rng, low, high, size=None):
 
 
 def log_grid(low, high, n):
-    """``n`` values evenly spaced on a log scale: the centres of ``n`` equal cells of [low, high].
+    """``n`` values evenly spaced on a log scale: the centers of ``n`` equal cells of [low, high].
 
     Centres, not end points: each grid value stands for an equal share of the
     range, as each random value does on average. E.g. log_grid(1e-6, 1e-2, 4)
