@@ -1,47 +1,103 @@
-"""The static site: every page builds, and in headless Chromium every page loads, figures show,
-formulas typeset and the console stays free of errors."""
+"""The book's website (tools/site.py, book/conf.py): what the public site leaves out, the
+contents from the folder layout, the one repository setting, and, where Chromium is installed,
+every page of a real build checked in headless Chromium (tools/check_site.py)."""
 
+import json
 import re
 
 import pytest
 
-from tools import check_site, html
-from tools.chapters import chapter_notebooks
+from tools import check_site, site
+
+ROOT = site.ROOT
+
+
+def notebook(*cells):
+    return {"cells": list(cells), "metadata": {"widgets": {"state": {}}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def code(source, tags=(), outputs=(), **jupyter):
+    metadata = {"tags": list(tags)}
+    if jupyter:
+        metadata["jupyter"] = jupyter
+    return {"cell_type": "code", "source": source, "metadata": metadata, "outputs": list(outputs),
+            "execution_count": 1}
+
+
+def test_the_public_site_has_no_solutions_and_the_teachers_edition_has_them():
+    nb = notebook(code("answer = 1", ["solution"]), code("check(answer)", ["self-check"]))
+    public = [c["source"] for c in site.stage_notebook(nb)["cells"]]
+    teacher = [c["source"] for c in site.stage_notebook(nb, solutions=True)["cells"]]
+    assert public == ["check(answer)"]
+    assert teacher == ["answer = 1", "check(answer)"]
+
+
+def test_collapsed_cells_get_a_toggle_and_widgets_a_note():
+    widget = {"output_type": "display_data", "metadata": {},
+              "data": {"text/plain": "interactive(...)", site.WIDGET: {"model_id": "x"}}}
+    nb = notebook(code("plot()", source_hidden=True), code("slider()", outputs=[widget]))
+    cells = site.stage_notebook(nb)["cells"]
+    assert "hide-input" in cells[0]["metadata"]["tags"]
+    assert cells[1]["outputs"] == [] and "live kernel" in cells[2]["source"]
+    assert "widgets" not in site.stage_notebook(nb)["metadata"]  # its renderer would come from a CDN
+
+
+def test_contents_follow_the_folders(tmp_path):
+    for chapter, sections in {"01_a": ["01_x", "02_y"], "02_b": ["01_z"]}.items():
+        (tmp_path / chapter).mkdir()
+        (tmp_path / chapter / "00_overview.md").write_text(f"# Chapter {chapter}\n")
+        for name in sections:
+            (tmp_path / chapter / f"{name}.ipynb").write_text(json.dumps(notebook()))
+            (tmp_path / chapter / f"{name}.py").write_text("")
+    (tmp_path / "glossary.md").write_text("# Glossary\n")
+    found = [(c.name, [s.name for s in ss]) for c, ss in site.contents(tmp_path)]
+    assert found == [("01_a", ["01_x.ipynb", "02_y.ipynb"]), ("02_b", ["01_z.ipynb"])]
+    src = tmp_path / "src"
+    assert site.stage(tmp_path, src) == 2 + 3 + 3  # overviews, sections, index + glossary + references
+    assert "01_x\n02_y\n```" in (src / "chapters" / "01_a" / "00_overview.md").read_text()
+    assert (src / "chapters" / "01_a" / "01_x.py").exists()
+
+
+def test_one_repository_setting_drives_the_launch_links_and_the_readme_badge():
+    settings = site.settings()
+    assert settings["repository"].startswith("https://github.com/")
+    assert f"({site.binder_url(settings)})" in (ROOT / "README.md").read_text()
+    assert check_site.launch_problems([], "chapters/01_a/02_b.html", settings["repository"], "main")
+
+
+def test_a_repository_url_that_is_not_github_is_refused(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project.urls]\nRepository = "https://example.org/x"\n')
+    with pytest.raises(ValueError, match="github.com/OWNER/NAME"):
+        site.settings(tmp_path / "pyproject.toml")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def built(tmp_path_factory):
+    if not site.contents(ROOT / "chapters"):
+        pytest.skip("no chapters")
     out = tmp_path_factory.mktemp("site")
-    pages = html.build(out)
+    pages = site.build(out, work=tmp_path_factory.mktemp("site-src"))
     return out, pages
 
 
-def test_every_chapter_the_glossary_and_the_contents_are_built(site):
-    out, pages = site
-    names = {p.name for p in pages}
-    chapters = {p.with_suffix(".html").name for p in chapter_notebooks()}
-    assert chapters and chapters <= names
-    assert {"index.html", "glossary.html"} <= names
-    index = (out / "index.html").read_text()
-    assert all(f'href="{name}"' in index for name in chapters)
+def test_every_section_is_a_page_and_nothing_loads_from_the_internet(built):
+    out, pages = built
+    names = {p.relative_to(out).as_posix() for p in pages}
+    for chapter, sections in site.contents(ROOT / "chapters"):
+        assert f"chapters/{chapter.name}/00_overview.html" in names
+        assert {f"chapters/{chapter.name}/{s.stem}.html" for s in sections} <= names
+    assert {"index.html", "chapters/glossary.html", "references.html", "search.html"} <= names
     for page in pages:
-        text = page.read_text()
-        external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://[^\"']+", text)
+        external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://[^\"']+", page.read_text())
         assert not external, f"{page.name} loads from the internet: {external[:3]}"
 
 
-def test_links_between_files_become_links_between_pages():
-    assert html.rewrite_links("[g](glossary.md#adam) ![f](../images/a.png) [c](01_parameter_updates.ipynb)") == (
-        "[g](glossary.html#adam) ![f](images/a.png) [c](01_parameter_updates.html)")
-
-
 @pytest.mark.skipif(not check_site.browser_available(), reason="needs Debian's chromium and chromium-driver")
-def test_every_page_works_in_headless_chromium(site):
-    out, pages = site
-    results = check_site.check(out)
+def test_every_page_works_in_headless_chromium(built):
+    out, _ = built
+    results, search = check_site.check(out)
     problems = {name: p for name, (facts, p) in results.items() if p}
     assert not problems, problems
-    for name, (facts, _) in results.items():
-        if name[:2].isdigit():
-            assert facts["images"] >= 3, f"{name} shows only {facts['images']} figures"
-            assert facts["typeset"] > 0, f"{name} has no typeset formulas"
+    assert not any(search.values()), search
+    sections = [facts for name, (facts, _) in results.items() if check_site.is_section(name)]
+    assert sections and all(facts["launch"] for facts in sections)
