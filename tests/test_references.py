@@ -5,55 +5,19 @@ The sections cite by author and year in the text ("Kingma & Ba (2015)", "(Ioffe 
 first author and year. The references page (tools/site.py) lists every entry.
 """
 
+import os
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 
+from tools.references import bib_entries, citations, link_citations
+
 ROOT = Path(__file__).resolve().parent.parent
 BIB = ROOT / "book" / "references.bib"
-CHAPTERS = Path(__import__("os").environ.get("BOOK_CHAPTERS", ROOT / "chapters"))
+CHAPTERS = Path(os.environ.get("BOOK_CHAPTERS", ROOT / "chapters"))  # BOOK_CHAPTERS=... checks another tree
 
-NAME = r"(?:[Vv]an |[Dd]e )?[A-Z][\w'-]+"
-CITATION = re.compile(
-    rf"(?<![\w.])({NAME})((?:, {NAME})*,? (?:&|and) {NAME}| et al\.)?,? \(?((?:19|20)\d\d)\)?(?!\d)")
-# Capitalized words before a year that are not authors (a publisher, a benchmark's name).
-NOT_AUTHORS = {"O'Reilly"}
-
-
-def ascii_name(name):
-    """'Mądry' -> 'madry', 'van Laarhoven' -> 'laarhoven', '{\\L}ukasz' -> 'lukasz'."""
-    name = re.sub(r"\\[a-zA-Z]+\s*|[{}\\'\"`~^]", "", name).replace("\u0142", "l").replace("\u0141", "L")
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return name.lower().removeprefix("van ").removeprefix("de ").replace(" ", "")
-
-
-def bib_entries(text):
-    """{key: (first author's surname, year)} of a BibTeX file."""
-    entries = {}
-    for match in re.finditer(r"@\w+\{([^,]+),(.*?)\n\}", text, re.S):
-        key, body = match.groups()
-        author = re.search(r"author = \{(.+)\},?\n", body).group(1)
-        first = author.split(" and ")[0]
-        surname = first.split(",")[0] if "," in first else first.split()[-1]
-        year = re.search(r"year = \{(\d{4})\}", body).group(1)
-        entries[key] = (ascii_name(surname), year)
-    return entries
-
-
-def citations(text):
-    """{(first author's surname, year)} cited in a text."""
-    text = re.sub(r"\s*\n#?\s*", " ", text)  # a citation may run across lines of a .py's comments
-    found = set()
-    for first, _, year in CITATION.findall(text):
-        if first in NOT_AUTHORS:
-            continue
-        found.add((ascii_name(first), year))
-    return found
-
-
-def chapter_texts(chapters=CHAPTERS):  # BOOK_CHAPTERS=... checks another tree
+def chapter_texts(chapters=CHAPTERS):
     return {p: p.read_text() for p in sorted(chapters.glob("*/*.py")) + sorted(chapters.glob("*/*.md"))}
 
 
@@ -84,3 +48,11 @@ def test_every_cited_paper_is_in_the_bibliography():
         for cite in citations(text) - known:
             missing.setdefault(cite, path.relative_to(CHAPTERS).as_posix())
     assert not missing, f"cited but not in {BIB.name}: {missing}"
+
+
+def test_citations_link_to_their_entries():
+    entries = {"kingma2015adam": ("kingma", "2015"), "a1998x": ("lecun", "1998"), "b1998y": ("lecun", "1998")}
+    text = "Adam (Kingma & Ba 2015); `Kingma & Ba 2015`; LeCun et al. (1998); $x_{2015}$"
+    assert link_citations(text, "../../references.html", entries) == (
+        'Adam (<a class="citation-link" href="../../references.html#kingma2015adam">Kingma &amp; Ba 2015</a>); '
+        "`Kingma & Ba 2015`; LeCun et al. (1998); $x_{2015}$")

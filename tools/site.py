@@ -12,6 +12,8 @@ chapters in ``build/site-src/chapters`` and runs ``sphinx-build`` on it with ``b
 - cells collapsed in JupyterLab (``jupyter.source_hidden``) are collapsed on the page with
   a toggle (MyST-NB's ``hide-input`` tag); the launch cell (tag ``remove-cell``) is left out;
 - a widget, which needs a live kernel, is replaced by a note that says so;
+- each citation by author and year links to its entry on the references page
+  (book/references.bib, tools/references.py);
 - each section's ``.py`` is offered for download beside its ``.ipynb``.
 
 The repository URL for the launch buttons (Binder, Colab, JupyterHub) and the source
@@ -28,6 +30,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tools.references import link_citations
 
 try:
     import tomllib
@@ -88,8 +92,9 @@ def title(path):
     return match.group(1).strip() if match else path.stem
 
 
-def stage_notebook(nb, solutions=False):
-    """A copy of notebook ``nb`` (a dict) as the site shows it."""
+def stage_notebook(nb, solutions=False, references=None):
+    """A copy of notebook ``nb`` (a dict) as the site shows it; ``references``: the relative URL
+    of the references page, to link each citation to its entry (None: citations stay text)."""
     nb = copy.deepcopy(nb)
     nb["metadata"].pop("widgets", None)  # widget state would load its renderer from a CDN
     cells = []
@@ -97,6 +102,9 @@ def stage_notebook(nb, solutions=False):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if "solution" in tags and not solutions:
             continue
+        if cell["cell_type"] == "markdown" and references:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = link_citations(source, references)
         jupyter = cell["metadata"].get("jupyter", {})
         if jupyter.get("source_hidden") and "hide-input" not in tags:
             tags.append("hide-input")
@@ -111,7 +119,8 @@ def stage_notebook(nb, solutions=False):
             cell["outputs"] = [o for o in cell["outputs"] if o.get("data", True)]
         cells.append(cell)
         if widget:
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": WIDGET_NOTE})
+            cells.append({"cell_type": "markdown", "id": f"{cell.get('id', 'cell')}-widget-note", "metadata": {},
+                          "source": WIDGET_NOTE})
     nb["cells"] = cells
     return nb
 
@@ -145,8 +154,8 @@ def index_page(chapter_list, repository):
 
 REFERENCES_PAGE = """# References
 
-The papers the book cites, by first author. The sections cite them in the text by
-author and year, e.g. "Kingma & Ba (2015)".
+The papers and books the sections cite by author and year, e.g. "Kingma & Ba (2015)",
+by first author; each citation in a section links to its entry here.
 
 ```{bibliography}
 :all:
@@ -166,16 +175,22 @@ def stage(chapters, src, solutions=False):
         dest = src / "chapters" / folder.name
         dest.mkdir()
         overview = (folder / "00_overview.md").read_text()
+        overview = link_citations(overview, "../../references.html")
         (dest / "00_overview.md").write_text(overview + toctree([s.stem for s in sections]))
         pages += 1
         for section in sections:
-            nb = stage_notebook(json.loads(section.read_text()), solutions=solutions)
+            nb = stage_notebook(json.loads(section.read_text()), solutions=solutions,
+                                references="../../references.html")
             (dest / section.name).write_text(json.dumps(nb, ensure_ascii=False, indent=1))
             py = section.with_suffix(".py")
             if py.exists():
                 shutil.copy2(py, dest / py.name)
             pages += 1
-    shutil.copy2(chapters / "glossary.md", src / "chapters" / "glossary.md")
+    glossary = (chapters / "glossary.md").read_text()
+    # A link to a chapter written as its former single notebook (NN_name.ipynb) opens its overview.
+    glossary = re.sub(r"\]\((\d\d_[a-z0-9_]+)\.ipynb\)",
+                      lambda m: f"]({m[1]}/00_overview.md)" if (chapters / m[1]).is_dir() else m[0], glossary)
+    (src / "chapters" / "glossary.md").write_text(link_citations(glossary, "../references.html"))
     (src / "references.md").write_text(REFERENCES_PAGE)
     (src / "index.md").write_text(index_page(chapter_list, settings()["repository"]))
     return pages + 3

@@ -2,7 +2,7 @@
 
 
 def add_py(app, pagename, templatename, context, doctree):
-    if not context.get("ipynb_source"):
+    if context.get("page_source_suffix") != ".ipynb":
         return
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
