@@ -52,7 +52,7 @@ EXECUTE := BOOK_PROGRESS=0 $(BIN)jupyter nbconvert --to notebook --execute --inp
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
 .PHONY: help setup data lab test unit nbval nbval-another-cpu sync execute execute-twice kernels lock lint bench \
-        runtimes contents student html html-check clean
+        runtimes contents student html html-check html-serve clean
 
 # Every target with a "## description" on its line; a test checks that each .PHONY target has one.
 help: ## every target (this list)
@@ -167,13 +167,20 @@ student: setup ## student copies in student/: solutions removed, outputs cleared
 	$(NEED_CHAPTERS)
 	@$(PY) -m tools.student --out student $(CHAPTERS_NB)
 
-# The executed sections as a static site in site/, checked in headless Chromium.
-html: setup ## the executed sections, overviews and glossary as a static site in site/, then html-check
-	@$(PY) -m tools.html --out site
+# The book's website in site/ (Sphinx + MyST-NB + sphinx-book-theme, book/conf.py), from the
+# executed sections' stored outputs (nothing is executed), offline; then html-check.
+# SOLUTIONS=1 builds the teacher's edition (exercise solutions kept); SITE_CHAPTERS= builds
+# from another chapters folder. make html-serve previews site/ on http://localhost:8000.
+SITE_FLAGS := $(if $(filter 1,$(SOLUTIONS)),--solutions) $(if $(SITE_CHAPTERS),--chapters $(SITE_CHAPTERS))
+html: setup ## the book's website in site/ (SOLUTIONS=1: teacher's edition), then html-check
+	@$(PY) -m tools.site --out site $(SITE_FLAGS)
 	@$(MAKE) --no-print-directory html-check
 
-html-check: setup ## open every page of site/ in headless Chromium and check it
-	@$(PY) -m tools.check_site site
+html-check: setup ## open every page of site/ in headless Chromium and check it (and the search)
+	@$(PY) -m tools.check_site site $(if $(filter 1,$(SOLUTIONS)),--solutions)
+
+html-serve: ## preview site/ on http://localhost:8000 (make html first)
+	@$(PY) -m http.server --directory site 8000
 
 clean: ## remove .venv, build products, caches, student/ and site/
 	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache student site

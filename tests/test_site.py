@@ -1,125 +1,105 @@
-"""The static site: every section, overview, the glossary and the contents are built, every link of the site
-leads to a file, and in headless Chromium every page loads, figures show, formulas typeset and the console
-stays free of errors."""
+"""The book's website (tools/site.py, book/conf.py): what the public site leaves out, the
+contents from the folder layout, the one repository setting, and, where Chromium is installed,
+every page of a real build checked in headless Chromium (tools/check_site.py)."""
 
+import json
 import re
-from collections import defaultdict
-from pathlib import Path
 
-import nbformat
 import pytest
 
-from tools import check_site, html
-from tools.chapters import chapter_notebooks, overviews
+from tools import check_site, site
+
+ROOT = site.ROOT
+
+
+def notebook(*cells):
+    return {"cells": list(cells), "metadata": {"widgets": {"state": {}}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def code(source, tags=(), outputs=(), **jupyter):
+    metadata = {"tags": list(tags)}
+    if jupyter:
+        metadata["jupyter"] = jupyter
+    return {"cell_type": "code", "source": source, "metadata": metadata, "outputs": list(outputs),
+            "execution_count": 1}
+
+
+def test_the_public_site_has_no_solutions_and_the_teachers_edition_has_them():
+    nb = notebook(code("answer = 1", ["solution"]), code("check(answer)", ["self-check"]))
+    public = [c["source"] for c in site.stage_notebook(nb)["cells"]]
+    teacher = [c["source"] for c in site.stage_notebook(nb, solutions=True)["cells"]]
+    assert public == ["check(answer)"]
+    assert teacher == ["answer = 1", "check(answer)"]
+
+
+def test_collapsed_cells_get_a_toggle_and_widgets_a_note():
+    widget = {"output_type": "display_data", "metadata": {},
+              "data": {"text/plain": "interactive(...)", site.WIDGET: {"model_id": "x"}}}
+    nb = notebook(code("plot()", source_hidden=True), code("slider()", outputs=[widget]))
+    cells = site.stage_notebook(nb)["cells"]
+    assert "hide-input" in cells[0]["metadata"]["tags"]
+    assert cells[1]["outputs"] == [] and "live kernel" in cells[2]["source"]
+    assert "widgets" not in site.stage_notebook(nb)["metadata"]  # its renderer would come from a CDN
+
+
+def test_contents_follow_the_folders(tmp_path):
+    for chapter, sections in {"01_a": ["01_x", "02_y"], "02_b": ["01_z"]}.items():
+        (tmp_path / chapter).mkdir()
+        (tmp_path / chapter / "00_overview.md").write_text(f"# Chapter {chapter}\n")
+        for name in sections:
+            (tmp_path / chapter / f"{name}.ipynb").write_text(json.dumps(notebook()))
+            (tmp_path / chapter / f"{name}.py").write_text("")
+    (tmp_path / "glossary.md").write_text("# Glossary\n")
+    found = [(c.name, [s.name for s in ss]) for c, ss in site.contents(tmp_path)]
+    assert found == [("01_a", ["01_x.ipynb", "02_y.ipynb"]), ("02_b", ["01_z.ipynb"])]
+    src = tmp_path / "src"
+    assert site.stage(tmp_path, src) == 2 + 3 + 3  # overviews, sections, index + glossary + references
+    assert "01_x\n02_y\n```" in (src / "chapters" / "01_a" / "00_overview.md").read_text()
+    assert (src / "chapters" / "01_a" / "01_x.py").exists()
+
+
+def test_one_repository_setting_drives_the_launch_links_and_the_readme_badge():
+    settings = site.settings()
+    assert settings["repository"].startswith("https://github.com/")
+    assert f"({site.binder_url(settings)})" in (ROOT / "README.md").read_text()
+    assert check_site.launch_problems([], "chapters/01_a/02_b.html", settings["repository"], "main")
+
+
+def test_a_repository_url_that_is_not_github_is_refused(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project.urls]\nRepository = "https://example.org/x"\n')
+    with pytest.raises(ValueError, match="github.com/OWNER/NAME"):
+        site.settings(tmp_path / "pyproject.toml")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def built(tmp_path_factory):
+    try:
+        site.contents(ROOT / "chapters")
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
     out = tmp_path_factory.mktemp("site")
-    pages = html.build(out)
+    pages = site.build(out, work=tmp_path_factory.mktemp("site-src"))
     return out, pages
 
 
-def test_every_section_overview_the_glossary_and_the_contents_are_built(site):
-    out, pages = site
+def test_every_section_is_a_page_and_nothing_loads_from_the_internet(built):
+    out, pages = built
     names = {p.relative_to(out).as_posix() for p in pages}
-    sections = {html.page_of(p) for p in chapter_notebooks()}
-    assert sections and sections <= names
-    assert {html.page_of(p) for p in overviews() if p.exists()} <= names
-    assert {"index.html", "chapters/glossary.html"} <= names
-    index = (out / "index.html").read_text()
-    assert all(f'href="{name}"' in index for name in sections)
+    for chapter, sections in site.contents(ROOT / "chapters"):
+        assert f"chapters/{chapter.name}/00_overview.html" in names
+        assert {f"chapters/{chapter.name}/{s.stem}.html" for s in sections} <= names
+    assert {"index.html", "chapters/glossary.html", "references.html", "search.html"} <= names
     for page in pages:
-        text = page.read_text()
-        external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://[^\"']+", text)
+        external = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']https?://[^\"']+", page.read_text())
         assert not external, f"{page.name} loads from the internet: {external[:3]}"
-    assert html.broken_links(out) == []
 
 
-def test_links_between_files_become_links_between_pages(tmp_path):
-    folder = tmp_path / "chapters" / "01_a"
-    folder.mkdir(parents=True)
-    for name in ("01_first.py", "01_first.ipynb", "02_second.py", "00_overview.md"):
-        (folder / name).write_text("")
-    (tmp_path / "chapters" / "glossary.md").write_text("")
-    text = ("[g](../glossary.md#adam) ![f](../../images/a.png) [s](02_second.ipynb) [o](00_overview.md) "
-            "[py](01_first.py#top) [web](https://example.org/a.md) [gone](03_gone.ipynb) [here](#goals)")
-    assert html.rewrite_links(text, folder) == (
-        "[g](../glossary.html#adam) ![f](../../images/a.png) [s](02_second.html) [o](00_overview.html) "
-        "[py](01_first.html#top) [web](https://example.org/a.md) [gone](03_gone.ipynb) [here](#goals)")
-
-
-def small_book(root):
-    """A chapter of two executed sections, an overview, a glossary, a figure and a page they link to."""
-    folder = root / "chapters" / "01_demo"
-    folder.mkdir(parents=True)
-    (root / "images").mkdir()
-    (root / "images" / "dot.png").write_bytes(Path(__file__).resolve().parent.parent.joinpath(
-        "images", "01_bowl_paths.png").read_bytes())
-    (root / "notes").mkdir()
-    (root / "notes" / "more.md").write_text("# More\n\nA page that a section links to. " * 5)
-    for number, title in [(1, "1.1 First"), (2, "1.2 Second (optional)")]:
-        text = (f"# {title}\n\nA formula $x^2$, a [figure](../../images/dot.png), [more](../../notes/more.md), "
-                "the [glossary](../glossary.md) and the [overview](00_overview.md).\n\n"
-                "![a figure](../../images/dot.png)")
-        cell = nbformat.v4.new_code_cell("print(1)", execution_count=1)
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
-        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text), cell])
-        nbformat.write(notebook, folder / f"0{number}_s{number}.ipynb")
-        (folder / f"0{number}_s{number}.py").write_text("")
-    (folder / "00_overview.md").write_text("# 1 — Demo\n\n1. [First](01_s1.ipynb)\n2. [Second](02_s2.ipynb), "
-                                           "optional\n")
-    (root / "chapters" / "glossary.md").write_text("# Glossary\n\n[1.1](01_demo/01_s1.ipynb)\n")
-    return root / "chapters"
-
-
-def test_a_small_book_becomes_a_site_of_linked_pages(tmp_path):
-    out = tmp_path / "site"
-    pages = html.build(out, small_book(tmp_path / "book"))
-    assert [p.relative_to(out).as_posix() for p in pages] == [
-        "index.html", "chapters/01_demo/00_overview.html", "chapters/01_demo/01_s1.html",
-        "chapters/01_demo/02_s2.html", "chapters/glossary.html", "notes/more.html"]
-    assert html.broken_links(out) == []
-    section = (out / "chapters/01_demo/01_s1.html").read_text()
-    for link in ("../../index.html", "../glossary.html", "00_overview.html", "02_s2.html",
-                 "../../images/dot.png", "../../notes/more.html", "../../mathjax/MathJax.js"):
-        assert link in section, link
-    index = (out / "index.html").read_text()
-    assert 'href="chapters/01_demo/00_overview.html">1 — Demo<' in index
-    assert 'href="chapters/01_demo/02_s2.html">1.2 Second (optional)<' in index
-    (out / "chapters/01_demo/02_s2.html").unlink()
-    assert ("chapters/01_demo/01_s1.html", "02_s2.html") in html.broken_links(out)
-
-
-needs_browser = pytest.mark.skipif(not check_site.browser_available(),
-                                   reason="needs Debian's chromium and chromium-driver")
-
-
-@needs_browser
-def test_every_page_works_in_headless_chromium(site):
-    out, pages = site
-    results = check_site.check(out)
+@pytest.mark.skipif(not check_site.browser_available(), reason="needs Debian's chromium and chromium-driver")
+def test_every_page_works_in_headless_chromium(built):
+    out, _ = built
+    results, search = check_site.check(out)
     problems = {name: p for name, (facts, p) in results.items() if p}
     assert not problems, problems
-    by_chapter = defaultdict(lambda: [0, 0])
-    for name, (facts, _) in results.items():
-        parts = name.split("/")
-        if parts[0] == "chapters" and parts[1][:2].isdigit():
-            by_chapter[parts[1].removesuffix(".html")][0] += facts["images"]
-            by_chapter[parts[1].removesuffix(".html")][1] += facts["typeset"]
-    assert by_chapter
-    for chapter, (images, formulas) in by_chapter.items():
-        assert images >= 3, f"{chapter} shows only {images} figures"
-        assert formulas > 0, f"{chapter} has no typeset formulas"
-
-
-@needs_browser
-def test_the_browser_check_reports_a_broken_page(tmp_path):
-    out = tmp_path / "site"
-    html.build(out, small_book(tmp_path / "book"))
-    (out / "images" / "dot.png").write_bytes(b"not a png")
-    results = check_site.check(out)
-    assert set(results) == {"index.html", "chapters/01_demo/00_overview.html", "chapters/01_demo/01_s1.html",
-                            "chapters/01_demo/02_s2.html", "chapters/glossary.html", "notes/more.html"}
-    assert not results["index.html"][1]
-    assert any("images did not load" in problem for problem in results["chapters/01_demo/01_s1.html"][1])
+    assert not any(search.values()), search
+    sections = [facts for name, (facts, _) in results.items() if check_site.is_section(name)]
+    assert sections and all(facts["launch"] for facts in sections)

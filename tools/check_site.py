@@ -1,22 +1,26 @@
 """Open every page of the built site in headless Chromium and report what a reader would see broken.
 
-``python -m tools.check_site [site]`` serves the folder on 127.0.0.1, loads each
-page in Debian's Chromium through Selenium and its chromedriver, and checks:
-the page loads, every image has been decoded (figures show), MathJax has
-typeset the formulas without errors, and the browser console has no errors.
-Every page of the site is checked (``index.html``, ``chapters/NN_name/*.html``,
-the glossary, ...; not MathJax's own files), and every relative link of every
-page must point to a file of the site (``tools.html.broken_links``).
+``python -m tools.check_site [site] [--solutions]`` serves the folder on 127.0.0.1, loads
+every page (the site of tools/site.py) in Debian's Chromium through Selenium and its
+chromedriver, and checks: the page loads, every figure has been decoded, MathJax (offline)
+has typeset every formula without errors, the browser console has no errors, no solution
+cell is shown (unless --solutions, the teacher's edition), and on each section page the
+launch links (Binder, Colab, JupyterHub when configured) open that section's notebook in
+the repository of pyproject.toml and the .ipynb and .py downloads are offered. Then the
+search page must find, offline, a page of each chapter for a word of the chapter's title,
+and the glossary for a Japanese and a Chinese term (whole and in part).
 Exit status 1 lists the problems.
 """
 
 import functools
 import http.server
+import re
 import shutil
 import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -68,25 +72,60 @@ def chromium():
         driver.quit()
 
 
+# MathJax 3 (sphinx-mathjax-offline): wait until it has typeset the page, if the page loads it.
 TYPESET = """
 const done = arguments[arguments.length - 1];
-if (window.MathJax && MathJax.Hub) { MathJax.Hub.Queue(() => done(true)); } else { done(false); }
+if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+  MathJax.startup.promise.then(() => done(true), () => done(false));
+} else { done(null); }
 """
 INSPECT = """
-const images = Array.from(document.images);
+const images = Array.from(document.querySelectorAll('article img, .bd-article img'));
+const hrefs = sel => Array.from(document.querySelectorAll(sel)).map(a => a.href);
 return {
   ready: document.readyState,
   images: images.length,
   broken: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 100)),
-  typeset: document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_Preview + script').length,
-  math_errors: document.querySelectorAll('.MathJax_Error, merror, .MathJax .merror').length,
+  math: document.querySelectorAll('article .math').length,
+  typeset: document.querySelectorAll('mjx-container').length,
+  math_errors: document.querySelectorAll('mjx-merror').length,
   text: document.body.innerText.length,
+  launch: hrefs('a[href*="mybinder.org"], a[href*="colab.research.google.com"], a[href*="/hub/user-redirect/"]'),
+  downloads: hrefs('a[href*="_sources/"]'),
+  toggles: document.querySelectorAll('details.hide-input, .tag_hide-input details').length,
+  solutions: document.querySelectorAll('.tag_solution').length,
 };
+"""
+SEARCH = """
+const done = arguments[arguments.length - 1];
+const start = Date.now();
+(function poll() {
+  const items = Array.from(document.querySelectorAll('#search-results ul.search li a'));
+  const status = (document.querySelector('#search-results p.search-summary') || {}).innerText || '';
+  if (items.length || status || Date.now() - start > 20000) done(items.map(a => a.href)); else setTimeout(poll, 100);
+})();
 """
 
 
-def check_page(driver, url):
-    """Facts about one page and a list of problems found on it."""
+def launch_problems(links, page, repository, branch):
+    """Problems with the launch links of a section page: each provider present, each opens this notebook."""
+    owner_name = repository.removeprefix("https://github.com/")
+    notebook = f"chapters/{page.removesuffix('.html')}.ipynb"
+    expected = {
+        "Binder": f"https://mybinder.org/v2/gh/{owner_name}/{branch}?urlpath=lab/tree/{notebook}",
+        "Colab": f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/{notebook}",
+    }
+    problems = [f"{name} link missing or malformed (expected {url})"
+                for name, url in expected.items() if url not in links]
+    for link in links:
+        if "/hub/user-redirect/git-pull?" in link and f"repo={repository}" not in link.replace("%3A", ":").replace(
+                "%2F", "/"):
+            problems.append(f"JupyterHub link does not pull {repository}: {link}")
+    return problems
+
+
+def check_page(driver, url, page, settings):
+    """Facts about one page and a list of problems found on it (``page``: its path in the site)."""
     driver.get(url)
     mathjax = driver.execute_async_script(TYPESET)
     facts = driver.execute_script(INSPECT)
@@ -98,53 +137,109 @@ def check_page(driver, url):
         problems.append(f"almost no text ({facts['text']} characters)")
     if facts["broken"]:
         problems.append(f"{len(facts['broken'])} images did not load: {facts['broken'][:3]}")
-    if not mathjax:
-        problems.append("MathJax did not load")
+    if facts["math"] and not mathjax:
+        problems.append(f"{facts['math']} formulas but MathJax did not load")
+    if facts["math"] and facts["typeset"] < facts["math"]:
+        problems.append(f"{facts['math']} formulas, only {facts['typeset']} typeset")
     if facts["math_errors"]:
         problems.append(f"{facts['math_errors']} formulas failed to typeset")
+    if facts["solutions"] and not settings.get("solutions"):
+        problems.append(f"{facts['solutions']} solution cells on the public site")
+    if is_section(page):
+        problems += launch_problems(facts["launch"], page, settings["repository"], settings["branch"])
+        for suffix in (".ipynb", ".py"):
+            if not any(link.endswith(page.replace(".html", suffix)) for link in facts["downloads"]):
+                problems.append(f"no {suffix} download link")
     for entry in driver.get_log("browser"):
         if entry["level"] in ("SEVERE", "ERROR"):
             problems.append(f"console: {entry['message'][:200]}")
     return facts, problems
 
 
+def is_section(page):
+    """'chapters/01_x/02_y.html' is a section page (not an overview)."""
+    parts = Path(page).parts
+    return len(parts) == 3 and parts[0] == "chapters" and parts[2][:2].isdigit() and parts[2][:2] != "00"
+
+
+def search_terms(site):
+    """[(query, page the results must include)]: a word of each chapter's title (a page of that chapter
+    must come up), and the Japanese and Chinese names of the glossary's first term, whole and in part."""
+    site = Path(site)
+    terms = []
+    for overview in sorted(site.glob("chapters/[0-9][0-9]_*/00_overview.html")):
+        heading = re.search(r"<h1>(.*?)<", overview.read_text(), re.S).group(1)
+        words = [w for w in re.findall(r"[A-Za-z]+", heading) if w.lower() not in ("chapter", "the", "and")]
+        terms.append((max(words, key=len), overview.parent.relative_to(site).as_posix() + "/"))
+    glossary = site / "chapters" / "glossary.html"
+    if glossary.exists():
+        row = re.search(r"<tr[^>]*>\s*<td[^>]*>.*?</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
+                        glossary.read_text().split("<tbody>", 1)[-1], re.S)
+        for cell in row.groups() if row else ():
+            run = max(re.findall(r"[\u3040-\u30ff\u3400-\u9fff]+", cell), key=len, default="")
+            if run:
+                terms += [(run, "chapters/glossary.html"), (run[-2:], "chapters/glossary.html")]
+    return terms
+
+
+def check_search(driver, base, site):
+    """{query: problem or None}: the search page finds the expected page for each query."""
+    results = {}
+    for query, expected in search_terms(site):
+        driver.get(f"{base}/search.html?q={quote(query)}")
+        links = driver.execute_async_script(SEARCH)
+        hit = any(expected in link for link in links)
+        results[query] = None if hit else f"search for {query!r}: {len(links)} results, none in {expected}"
+    return results
+
+
 def pages_of(site):
-    """The site's pages, as paths relative to ``site`` ('index.html', 'chapters/01_x/02_y.html', ...)."""
+    skip = {"_static", "_sources", "_images", "_downloads"}
+    return sorted(p.relative_to(site).as_posix() for p in Path(site).rglob("*.html")
+                  if not skip & set(p.relative_to(site).parts) and p.name not in ("search.html", "genindex.html"))
+
+
+def check(site, settings=None):
+    """{page: (facts, problems)} for every page of ``site``, and {query: problem} for the search."""
+    from tools.site import settings as site_settings
+
     site = Path(site)
-    return sorted(page.relative_to(site).as_posix() for page in site.rglob("*.html")
-                  if "mathjax" not in page.relative_to(site).parts)
-
-
-def check(site):
-    """{page (path relative to ``site``): (facts, problems)} for every page of ``site``."""
-    from tools.html import broken_links
-
-    site = Path(site)
+    settings = settings or site_settings()
     pages = pages_of(site)
     if not pages:
         raise FileNotFoundError(f"no .html pages in {site}: run make html first")
     results = {}
     with serve(site) as base, chromium() as driver:
         for page in pages:
-            results[page] = check_page(driver, f"{base}/{page}")
-    for page, link in broken_links(site):
-        results[page][1].append(f"broken link: {link}")
-    return results
+            results[page] = check_page(driver, f"{base}/{page}", page, settings)
+        search = check_search(driver, base, site)
+        driver.get_log("browser")
+    return results, search
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    solutions = "--solutions" in argv
+    argv = [a for a in argv if a != "--solutions"]
     site = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "site"
     if not browser_available():
         sys.exit(f"Chromium and chromedriver are needed ({CHROMIUM}, {CHROMEDRIVER}): "
                  "apt-get install chromium chromium-driver")
+    from tools.site import settings
+
+    results, search = check(site, dict(settings(), solutions=solutions))
     failed = False
-    for name, (facts, problems) in check(site).items():
+    for name, (facts, problems) in results.items():
         status = "ok" if not problems else "PROBLEMS"
-        print(f"{name}: {status} ({facts['images']} images, {facts['typeset']} formulas)")
+        print(f"{name}: {status} ({facts['images']} figures, {facts['typeset']}/{facts['math']} formulas, "
+              f"{len(facts['launch'])} launch links, {facts['toggles']} collapsed cells)")
         for problem in problems:
             print(f"    {problem}")
         failed = failed or bool(problems)
+    for query, problem in search.items():
+        print(f"search {query!r}: {problem or 'ok'}")
+        failed = failed or bool(problem)
+    print(f"{len(results)} pages, {len(search)} searches: {'PROBLEMS' if failed else 'all ok'}")
     sys.exit(1 if failed else 0)
 
 
