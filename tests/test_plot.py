@@ -24,7 +24,7 @@ def test_every_optimizer_has_a_colour_of_its_own():
 
 
 def test_an_unknown_name_raises_a_key_error_listing_the_known_ones():
-    with pytest.raises(KeyError, match="no book colour for 'Adamax'; known names: .*'AdaDelta'.*'Adam'.*'SGD'"):
+    with pytest.raises(KeyError, match="no book color for 'Adamax'; known names: .*'AdaDelta'.*'Adam'.*'SGD'"):
         color("Adamax")
 
 

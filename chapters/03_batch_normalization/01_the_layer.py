@@ -490,3 +490,5 @@ print("Exercise 3: correct")
 # | running mean / running variance | 移動平均 / 移動分散 | 滑动平均 / 滑动方差 | Exponential moving averages of the batch statistics, used in place of them at inference. |
 # | training mode / inference mode | 学習モード / 推論モード | 训练模式 / 推理模式 | Using the batch's statistics (training) or the running statistics (inference) in BatchNorm. |
 # | epsilon (ε) | イプシロン (ε, 微小定数) | ε (小常数) | A small constant added to the variance so that the division stays finite. |
+#
+# See the whole [glossary](../glossary.md).

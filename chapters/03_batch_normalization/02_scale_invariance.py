@@ -283,3 +283,5 @@ print("Exercise 2: correct")
 # | weight scale | 重みのスケール | 权重尺度 | The standard deviation w of the initial weights. |
 # | scale invariance | スケール不変性 | 尺度不变性 | A layer followed by BatchNorm gives the same output when its weights are multiplied by c > 0. |
 # | effective learning rate | 実効学習率 | 有效学习率 | The step size relative to the weights' size, η/‖W‖² for weights followed by BatchNorm: it falls as plain SGD grows ‖W‖ and rises when weight decay shrinks it. |
+#
+# See the whole [glossary](../glossary.md).

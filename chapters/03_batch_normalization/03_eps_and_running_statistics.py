@@ -287,3 +287,5 @@ print("Exercise 2: correct")
 # |---|---|---|---|
 # | warm-up of the running statistics | 移動統計量のウォームアップ | 滑动统计量的预热 | The first training steps during which the running mean and variance still carry their starting values, so that inference mode normalizes with wrong statistics. |
 # | bias correction | バイアス補正 | 偏差校正 | Dividing a moving average started at 0 by 1 − m^t, so that it is an unbiased weighted average from the first step. |
+#
+# See the whole [glossary](../glossary.md).

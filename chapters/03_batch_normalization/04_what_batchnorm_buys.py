@@ -270,3 +270,5 @@ print("Exercise 2: correct")
 # | learning-rate sweep | 学習率スイープ | 学习率扫描 | Training the same setting at a grid of learning rates (usually spaced on a log scale) to see where it learns best and where it fails. |
 # | internal covariate shift | 内部共変量シフト | 内部协变量偏移 | The change in the distribution of a layer's inputs while the parameters of the layers before it change; the problem BatchNorm was designed to remove (Ioffe & Szegedy 2015). |
 # | loss-landscape smoothness | 損失地形の滑らかさ | 损失曲面的平滑性 | How little the loss and its gradient change when the weights move (small Lipschitz constants); BatchNorm increases it, which makes larger steps safe (Santurkar et al. 2018). |
+#
+# See the whole [glossary](../glossary.md).

@@ -308,3 +308,5 @@ print("Exercise 2: correct")
 # |---|---|---|---|
 # | Layer Normalization | レイヤー正規化 (層正規化) | 层归一化 | A layer that normalizes each sample over its own features to mean 0 and variance 1, then scales by γ and shifts by β; it needs no batch and no running statistics. |
 # | linear scaling rule | 線形スケーリング則 | 线性缩放规则 | Making the learning rate proportional to the batch size, so that each sample moves the weights by the same amount at every batch size (Goyal et al. 2017). |
+#
+# See the whole [glossary](../glossary.md).

@@ -415,3 +415,5 @@ print("Exercise 3: correct")
 # | grid search | グリッドサーチ | 网格搜索 | trying every combination of a few fixed values per hyperparameter |
 # | log scale (log-uniform sampling) | 対数スケール（対数一様分布） | 对数尺度（对数均匀采样） | drawing the exponent uniformly, so that every decade gets the same share of trials |
 # | search space | 探索空間 | 搜索空间 | the ranges (and distributions) the hyperparameters are drawn from |
+#
+# See the whole [glossary](../glossary.md).

@@ -401,3 +401,5 @@ print("Exercise 2: correct")
 # | slow starter | スロースターター（序盤の遅い試行） | 慢启动者（起步慢的试验） | a trial that scores poorly early but well at the end; early stopping rules may drop it |
 # | Hyperband | Hyperband（ハイパーバンド） | Hyperband | runs successive halving in several brackets with different first budgets, and returns the best of their winners |
 # | bracket (Hyperband) | ブラケット | 分组（bracket） | one run of successive halving inside Hyperband, with its own number of trials and first budget |
+#
+# See the whole [glossary](../glossary.md).

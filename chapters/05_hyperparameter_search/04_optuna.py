@@ -358,3 +358,5 @@ print("Exercise 2: correct")
 # | pruning (of trials) | 枝刈り | 剪枝 | stopping a trial early, from the scores it reports during training |
 # | median pruner | 中央値枝刈り（MedianPruner） | 中位数剪枝器（MedianPruner） | stops a trial whose best score so far is below the median of earlier trials' scores at the same step |
 # | warm-up (of a pruner) | ウォームアップ | 预热期 | the first steps of a trial, during which the pruner may not stop it |
+#
+# See the whole [glossary](../glossary.md).

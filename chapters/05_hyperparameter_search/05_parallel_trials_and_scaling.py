@@ -333,3 +333,5 @@ print("Exercise 2: correct")
 # | seed sequence | シードシーケンス | 种子序列 | numpy's tool to derive many independent child seeds from one seed |
 # | spawn key | スポーンキー | 派生键（spawn key） | the index path that makes a child seed of a SeedSequence differ from its parent and siblings |
 # | RDB storage (Optuna) | RDBストレージ | RDB存储 | a relational database (SQLite, PostgreSQL, MySQL) that keeps an Optuna study, so that many workers can fill it at once |
+#
+# See the whole [glossary](../glossary.md).
