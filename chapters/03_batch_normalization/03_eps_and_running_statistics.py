@@ -129,7 +129,7 @@ print("the same batch losses with both starts:", same_training)
 print("layer 1, median variance of the pre-activations:")
 print(f"{'w':>8} {'at the start':>13} {'after 1 epoch':>14} {'after 20':>9}")
 for k, w in enumerate(SCALES):
-    print(f"{w:8.1e} {variance[k, 0]:13.0e} {approx(variance[k, 1]):>14.0e} {approx(variance[k, -1]):>9.0e}")
+    print(f"{w:8.1e} {variance[k, 0]:13.0e} {approx(variance[k, 1]):>14.1e} {approx(variance[k, -1]):>9.1e}")
 
 # %% tolerance={"abs": 0.1}
 print("inference-mode accuracy after 2 epochs (20 steps), running variance started at 1 / at 0:")
