@@ -47,6 +47,9 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # Checking re-executes the chapters; their figures then go to build/, never over images/, and
 # progress bars (run_parallel) stay off in checked and stored outputs (in JupyterLab they show).
 CHECK_ENV := BOOK_IMAGES_DIR=$(abspath build/check-images) BOOK_PROGRESS=0
+# Each checking or executing pass starts with an empty results store (common/experiments/store.py):
+# a result that several sections share is computed once per pass, by the first section that needs it.
+FRESH_RESULTS = rm -rf build/results/$(1) && mkdir -p build/results/$(1) && export BOOK_RESULTS_DIR=$(abspath build/results/$(1)) &&
 EXECUTE := BOOK_PROGRESS=0 $(BIN)jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.record_timing=False \
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
@@ -83,10 +86,10 @@ lab: data ## set up (once) and open the book in JupyterLab at the first overview
 # ruff first (make lint), then one pytest run on every core: unit tests, sync and
 # student-copy checks, the site in Chromium (skipped where it is not installed), and
 # nbval over every section; then nbval once more as another CPU would compute (see nbval-another-cpu).
-# A notebook's cells stay on one worker (--dist loadfile).
+# A chapter's sections run on one worker, in order (--dist loadgroup, groups set in conftest.py).
 test: lint data ## lint, unit tests, sync and site checks, nbval over every section, nbval-another-cpu
 	$(NEED_CHAPTERS)
-	@$(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadfile tests $(NBVAL) $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,test) $(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadgroup tests $(NBVAL) $(CHAPTERS_NB)
 	@$(MAKE) --no-print-directory nbval-another-cpu
 
 unit: setup ## the tests in tests/ only, without nbval
@@ -97,7 +100,7 @@ unit: setup ## the tests in tests/ only, without nbval
 # declares: tools/nbval_approx.py, loaded by conftest.py. README: "What the tests check".
 nbval: data ## re-execute every section (or CHAPTERS=...) and compare its outputs (≈ within tolerance)
 	$(NEED_CHAPTERS)
-	@$(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,nbval) $(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadgroup $(NBVAL) $(CHAPTERS_NB)
 
 # The same check with MNIST moved by one float32 rounding step in every
 # non-zero pixel (tools/another_cpu.py): every training run takes another path,
@@ -105,7 +108,7 @@ nbval: data ## re-execute every section (or CHAPTERS=...) and compare its output
 nbval-another-cpu: data ## nbval with MNIST moved by one float32 step, as another CPU computes
 	$(NEED_CHAPTERS)
 	@echo "nbval again, as another CPU would compute (tools/another_cpu.py)"
-	@$(CHECK_ENV) PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,another-cpu) $(CHECK_ENV) PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadgroup $(NBVAL) $(CHAPTERS_NB)
 
 # By hand, never in make test or CI: nbval under other OpenBLAS kernels, as readers
 # with other CPUs run it, then how far each cell's ≈ numbers moved (share of tolerance).
@@ -114,9 +117,9 @@ KERNELS ?= Haswell Zen Sandybridge Prescott $(if $(shell grep -m1 -o avx512f /pr
 kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ numbers moved
 	$(NEED_CHAPTERS)
 	@mkdir -p build/kernels && rm -f build/kernels/*.jsonl build/kernels/*.status
-	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; \
-	    if $(CHECK_ENV) OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
-	       $(PY) -m pytest -q -n auto --dist loadfile $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
+	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; rm -rf build/results/kernel-$$k; \
+	    if $(CHECK_ENV) BOOK_RESULTS_DIR=$(abspath build/results)/kernel-$$k OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
+	       $(PY) -m pytest -q -n auto --dist loadgroup $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
 	    then echo pass > build/kernels/$$k.status; else echo FAIL > build/kernels/$$k.status; fi; \
 	    echo "  $$(cat build/kernels/$$k.status): $$(tail -1 build/kernels/$$k.log)"; done
 	@$(PY) -m tools.kernels build/kernels
@@ -130,7 +133,7 @@ sync: setup ## update each notebook from its .py, keeping outputs (every section
 	    && $(BIN)jupytext --quiet --to py:percent "$${f%.py}.ipynb" || exit 1; done
 
 execute: sync data ## sync, then re-execute every section (or CHAPTERS=...) in place
-	@for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -m tools.notebook_metadata "$$f" || exit 1; done
+	@$(call FRESH_RESULTS,execute) for f in $(CHAPTERS_NB); do echo "executing $$f"; $(EXECUTE) "$$f" && $(PY) -m tools.notebook_metadata "$$f" || exit 1; done
 
 # Determinism: executing the committed sections again changes no byte of them or of
 # their figures (on the machine that executed them; another CPU may move ≈ digits).
@@ -157,7 +160,7 @@ bench: data ## time the benchmarks, write benchmarks/RESULTS.md
 # so CHAPTERS=... measures a few again) feed make contents, the README's table of contents.
 runtimes: sync data ## time each section's Run All into build/runtimes.json and print a table
 	$(NEED_CHAPTERS)
-	@$(CHECK_ENV) $(PY) -m tools.runtimes --out build/runtimes.json $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,runtimes) $(CHECK_ENV) $(PY) -m tools.runtimes --out build/runtimes.json $(CHAPTERS_NB)
 
 contents: setup ## print the README's Contents table: one row per section, Run All from build/runtimes.json
 	@$(PY) -m tools.contents

@@ -173,3 +173,33 @@ def test_by_label_groups_one_value_per_run_in_order():
     np.testing.assert_array_equal(grouped["a"], [2.0, 4.0])
     rows = classic.by_label(trained, lambda result: [result.value, -result.value])
     assert rows["a"].shape == (2, 2)                         # arrays per run stack into rows
+
+
+def test_remembered_runs_are_read_back_per_condition_and_seed(tmp_path, monkeypatch):
+    from common.experiments import mnist_runs
+    from common.experiments.mnist_runs import train_side_by_side
+    from common.optimizers import SGD, Momentum
+
+    monkeypatch.setenv("BOOK_RESULTS_DIR", str(tmp_path))
+    trained = []
+    parallel = mnist_runs.run_parallel
+    monkeypatch.setattr(mnist_runs, "run_parallel", lambda f, tasks, **k: trained.extend(tasks) or parallel(f, tasks, **k))
+    rng = np.random.default_rng(0)
+    x, t = rng.random((64, 784)).astype(np.float32), rng.integers(0, 10, 64)
+    small = {"hidden_size_list": [5], "activation": "relu", "weight_init_std": "he"}
+    options = {"network": small, "iterations": 4, "batch_size": 8, "sampling": "replacement"}
+    plain = train_side_by_side({"SGD": SGD(0.1), "Momentum": Momentum(0.1)}, [(0, 1)], (x, t), (x, t), **options)
+    first = train_side_by_side({"SGD": SGD(0.1), "Momentum": Momentum(0.1)}, [(0, 1)], (x, t), (x, t),
+                               remember=True, **options)
+    assert len(trained) == 4
+    # A subset under another label, with one more seed: only the new seed trains.
+    again = train_side_by_side({"plain SGD": SGD(0.1)}, [(0, 1), (2, 3)], (x, t), (x, t), remember=True, **options)
+    assert len(trained) == 5 and (trained[-1].init_seed, trained[-1].optimizer.lr) == (2, 0.1)
+    assert np.array_equal(again["plain SGD"].losses[0], plain["SGD"].losses[0])
+    assert np.array_equal(first["Momentum"].losses, plain["Momentum"].losses)
+    assert first["SGD"].test_accuracy[0] == plain["SGD"].test_accuracy[0]
+    # Another learning rate is another run.
+    train_side_by_side({"SGD": SGD(0.2)}, [(0, 1)], (x, t), (x, t), remember=True, **options)
+    assert len(trained) == 6
+    with pytest.raises(ValueError, match="not networks"):
+        train_side_by_side({"SGD": SGD(0.1)}, [(0, 1)], (x, t), remember=True, keep_networks=True, **options)

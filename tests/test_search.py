@@ -277,3 +277,18 @@ def test_optuna_search_names_bad_settings(tiny_problem):
         optuna_search(tiny_problem(), 2, space={**SPACE, "lr": (0.0, 1.0)})
     with pytest.raises(ValueError, match="pruner must be True, False or an optuna pruner"):
         optuna_search(tiny_problem(), 2, pruner="median")
+
+
+def test_a_remembered_search_is_read_back_and_a_new_seed_trains_again(tiny_problem, tmp_path, monkeypatch):
+    problem = tiny_problem()
+    monkeypatch.setenv("BOOK_RESULTS_DIR", str(tmp_path))
+    calls = []
+    parallel = random_search.run_parallel
+    monkeypatch.setattr(random_search, "run_parallel", lambda *a, **k: calls.append(1) or parallel(*a, **k))
+    trials = random_trials(3, SPACE, seed=4)
+    fresh = run_search(trials, problem, workers=1)
+    kept = run_search(trials, problem, workers=1, remember=True)
+    read = run_search(random_trials(3, SPACE, seed=4), problem, workers=2, remember=True)
+    assert fresh == kept == read and len(calls) == 2       # the third call trained nothing
+    run_search(random_trials(3, SPACE, seed=5), problem, workers=1, remember=True)
+    assert len(calls) == 3

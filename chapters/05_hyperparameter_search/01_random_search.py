@@ -132,14 +132,18 @@ show(log_uniform, random_trials, run_trial, docstring=False)
 # to `run_parallel(run_trial, trials, shared=problem)`: the trials do not
 # depend on each other, so they run side by side, one process per core, and
 # come back in trial order. Appendix 5.5 shows how, and why the result is
-# the same as a loop over the trials.
+# the same as a loop over the trials. With `remember=True` the results are
+# also kept on disk (`common/experiments/store.py`): sections 5.2 to 5.4
+# start from this search and read them back instead of training the 100
+# networks again. Any change to the trials, the data or the library's code
+# trains them again.
 #
 # **Predict before you run.** $\eta$ is drawn from four decades,
 # $10^{-6}$ to $10^{-2}$. About how many of the 100 trials will have
 # $\eta \geq 10^{-3}$?
 
 # %%
-coarse = run_search(random_trials(100, ORIGINAL_SPACE, seed=SEED), problem)   # 100 trials, in parallel
+coarse = run_search(random_trials(100, ORIGINAL_SPACE, seed=SEED), problem, remember=True)   # 100 trials
 print("trials with η ≥ 1e-3:", sum(r["lr"] >= 1e-3 for r in coarse), "of", len(coarse))
 
 # %% [markdown]

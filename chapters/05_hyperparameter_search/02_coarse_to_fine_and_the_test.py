@@ -55,7 +55,7 @@ from dataset.mnist import load_mnist
 SEED = 0
 (x_all, t_all), (x_test, t_test) = load_mnist()
 problem = original_problem(x_all, t_all, n_samples=500, validation_ratio=0.2, seed=SEED)
-coarse = run_search(random_trials(100, ORIGINAL_SPACE, seed=SEED), problem)   # section 5.1's search, again
+coarse = run_search(random_trials(100, ORIGINAL_SPACE, seed=SEED), problem, remember=True)   # 5.1's search
 
 # %% [markdown]
 # ## Coarse to fine

@@ -50,7 +50,7 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)   # no line per trial
 SEED = 0
 (x_all, t_all), _ = load_mnist()
 problem = original_problem(x_all, t_all, n_samples=500, validation_ratio=0.2, seed=SEED)
-coarse = run_search(random_trials(100, ORIGINAL_SPACE, seed=SEED), problem)   # section 5.1's random search
+coarse = run_search(random_trials(100, ORIGINAL_SPACE, seed=SEED), problem, remember=True)   # 5.1's search
 coarse_val = np.array([r["val_acc"] for r in coarse])
 
 # %% [markdown]

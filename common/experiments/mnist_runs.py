@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from common.experiments import store
 from common.experiments.parallel import run_parallel
 from common.experiments.trainer import Trainer
 from common.networks import MultiLayerNet
@@ -79,8 +80,30 @@ def _train(task, data):
     return losses, accuracy, network if task.keep_network else None
 
 
+def _settings(value):
+    """A JSON-able description of an optimizer or schedule: its class and its settings, nested ones too."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_settings(v) for v in value]
+    if isinstance(value, dict):
+        if value:
+            raise ValueError("remember needs fresh optimizers: this one has state from earlier updates")
+        return {}
+    if hasattr(value, "__dict__"):
+        return [type(value).__name__, {k: _settings(v) for k, v in sorted(vars(value).items())}]
+    raise TypeError(f"remember cannot describe a {type(value).__name__} setting")
+
+
+def _spec(task):
+    return {"optimizer": _settings(task.optimizer), "schedule": _settings(task.schedule), "network": task.network,
+            "trainer": task.trainer, "seeds": [task.init_seed, task.batch_seed], "dtype": task.dtype}
+
+
 def train_side_by_side(conditions, seeds, train, test=None, *, network=None, schedules=None, keep_networks=False,
-                       description="runs", **trainer):
+                       remember=False, description="runs", **trainer):
     """Train one network per condition and seed, side by side on the machine's cores.
 
     conditions: {label: optimizer}; each run gets its own deep copy, so no state is shared.
@@ -90,6 +113,10 @@ def train_side_by_side(conditions, seeds, train, test=None, *, network=None, sch
     network: keyword arguments of ``MultiLayerNet`` besides its sizes (default FIVE_LAYER_NET).
     schedules: {label: learning-rate schedule} for the conditions that have one.
     keep_networks: also return the trained networks (for measurements after training).
+    remember: keep each run's losses and test accuracy in the results store
+    (:mod:`common.experiments.store`), and read back the runs kept before: a run is
+    the same run when its optimizer and schedule (class and settings), network,
+    training, seeds and data are (its label does not matter). Not with keep_networks.
     trainer: keyword arguments of ``Trainer`` (default ORIGINAL_TRAINING).
     Returns {label: SeedRuns}, in the order of ``conditions``.
     """
@@ -107,7 +134,18 @@ def train_side_by_side(conditions, seeds, train, test=None, *, network=None, sch
                    keep_network=keep_networks)
              for init_seed, batch_seed in seeds for label, optimizer in conditions.items()]
     x_test, t_test = test if test is not None else (None, None)
-    results = run_parallel(_train, tasks, shared=(*train, x_test, t_test), description=description)
+    shared = (*train, x_test, t_test)
+    if remember and keep_networks:
+        raise ValueError("remember keeps losses and accuracies, not networks: use one or the other")
+    if not remember:
+        results = run_parallel(_train, tasks, shared=shared, description=description)
+    else:
+        data = store.fingerprint(*(a for a in shared if a is not None))
+        results = [store.lookup("MNIST run", _spec(task), data) for task in tasks]
+        missing = [i for i, result in enumerate(results) if result is store.MISSING]
+        trained = run_parallel(_train, [tasks[i] for i in missing], shared=shared, description=description)
+        for i, result in zip(missing, trained):
+            results[i] = store.keep("MNIST run", _spec(tasks[i]), list(result[:2]), data) + [None]
     grouped = {label: [] for label in conditions}
     for task, result in zip(tasks, results):
         grouped[task.label].append(result)

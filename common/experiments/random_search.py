@@ -22,6 +22,7 @@ Successive halving and Hyperband are in :mod:`common.experiments.halving`, Optun
 :mod:`common.experiments.optuna_search`.
 """
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ import numpy as np
 from common.display.report import approx
 from common.experiments.data import train_validation_split
 from common.experiments.parallel import run_parallel
+from common.experiments.store import remembered
 from common.experiments.trainer import Trainer
 from common.networks import MultiLayerNet
 from common.optimizers import SGD
@@ -161,7 +163,7 @@ def run_trial(trial, problem):
     return {"trial": trial.index, **train_setting(problem, settings, rng)}
 
 
-def run_search(trials, problem, workers=None, start_method=None, progress=None):
+def run_search(trials, problem, workers=None, start_method=None, progress=None, remember=False):
     """Run ``trials`` on ``problem``; return their results in trial order.
 
     The trials run side by side with :func:`common.experiments.parallel.run_parallel`:
@@ -169,9 +171,23 @@ def run_search(trials, problem, workers=None, start_method=None, progress=None):
     ``workers=1`` runs them one after the other in this process (the
     sequential reference). start_method: 'fork', 'spawn', 'forkserver' or
     None for the platform's default. progress: a progress bar (see run_parallel).
+    remember: keep the results in the results store (:mod:`common.experiments.store`),
+    so that a later section asking for the same trials on the same problem reads
+    them instead of training again (the results do not depend on the workers).
     """
-    return run_parallel(run_trial, trials, shared=problem, workers=workers, start_method=start_method,
-                        progress=progress, description="trials")
+    def search():
+        return run_parallel(run_trial, trials, shared=problem, workers=workers, start_method=start_method,
+                            progress=progress, description="trials")
+
+    if not remember:
+        return search()
+    trials = list(trials)
+    spec = {"trials": [[t.index, t.seed.entropy, list(t.seed.spawn_key), t.seed.pool_size, t.space, t.fixed]
+                       for t in trials],
+            "problem": {f.name: getattr(problem, f.name) for f in dataclasses.fields(problem)
+                        if not isinstance(getattr(problem, f.name), np.ndarray)}}
+    return remembered("random search", search, spec=spec,
+                      arrays=[problem.x_train, problem.t_train, problem.x_val, problem.t_val])
 
 
 def sort_results(results):
