@@ -183,7 +183,8 @@ def test_remembered_runs_are_read_back_per_condition_and_seed(tmp_path, monkeypa
     monkeypatch.setenv("BOOK_RESULTS_DIR", str(tmp_path))
     trained = []
     parallel = mnist_runs.run_parallel
-    monkeypatch.setattr(mnist_runs, "run_parallel", lambda f, tasks, **k: trained.extend(tasks) or parallel(f, tasks, **k))
+    monkeypatch.setattr(mnist_runs, "run_parallel",
+                        lambda f, tasks, **k: trained.extend(tasks) or parallel(f, tasks, **k))
     rng = np.random.default_rng(0)
     x, t = rng.random((64, 784)).astype(np.float32), rng.integers(0, 10, 64)
     small = {"hidden_size_list": [5], "activation": "relu", "weight_init_std": "he"}
