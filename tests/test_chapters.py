@@ -194,7 +194,8 @@ def test_the_launch_cell_comes_from_the_repository_setting_and_write_puts_it_fir
     assert 'os.environ.get("BOOK_PACKAGE", "git+https://github.com/someone/book@edition-2")' in source
     assert launch.cell_source() != source and launch.package_source() in launch.cell_source()
     py = tmp_path / "01_x.py"
-    py.write_text("# %% [markdown]\n# # Title\n\n# %%\nx = 1\n\n# %%\ny = 2\n")
+    header = SECTIONS[0].read_text(encoding="utf-8").split("# ---\n\n", 1)[0] + "# ---\n\n"  # the sections' own
+    py.write_text(header + "# %% [markdown]\n# # Title\n\n# %%\nx = 1\n\n# %%\ny = 2\n")
     assert launch.write([py], settings) == [py]
     cells = jupytext.read(py).cells
     assert [cell.cell_type for cell in cells] == ["markdown", "code", "code", "code"]

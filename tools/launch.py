@@ -23,6 +23,7 @@ code cell is exactly this one.
 """
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def execute(notebooks, settings=None):
         if problems(notebook, settings):
             raise ValueError(f"{path}: " + "; ".join(problems(notebook, settings)))
         cell = next(cell for cell in notebook.cells if cell.cell_type == "code")
-        alone = nbformat.v4.new_notebook(cells=[nbformat.from_dict(cell)], metadata=notebook.metadata)
+        alone = nbformat.v4.new_notebook(cells=[copy.deepcopy(cell)], metadata=copy.deepcopy(notebook.metadata))
         NotebookClient(alone, timeout=600, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         cell.execution_count, cell.outputs = alone.cells[0].execution_count, alone.cells[0].outputs
