@@ -91,18 +91,21 @@ def test_a_section_opened_alone_installs_the_package_and_runs(tmp_path):
     pip_env = offline_pip_env(wheelhouse())
     venv = tmp_path / "venv"
     python = fresh_environment(venv, pip_env)
-    importable = [str(python), "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('common') is None)"]
-    assert subprocess.run(importable).returncode == 1, "the fresh environment can already import common"
+    package, work = tmp_path / "repository", tmp_path / "work"
+    env = kernel_env(venv, pip_env, package, tmp_path / "images")
+    work.mkdir()
 
-    package = tmp_path / "repository"
+    def importable():
+        probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('common') is None)"
+        return subprocess.run([str(python), "-c", probe], cwd=work, env=env).returncode == 0
+
+    assert not importable(), "the fresh environment can already import common"
     package.mkdir()
     for name in PACKAGE_FILES:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, package / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(ROOT / name, package / name)
-    work = tmp_path / "work"
-    work.mkdir()
     notebook = nbformat.read(SECTION, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert launch.is_launch_cell(code[0]), f"{SECTION.name}: its first code cell is not the launch cell"
@@ -117,11 +120,11 @@ def test_a_section_opened_alone_installs_the_package_and_runs(tmp_path):
     manager = AsyncKernelManager(kernel_name="fresh", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
     client = NotebookClient(notebook, km=manager, timeout=900, record_timing=False,
                             resources={"metadata": {"path": str(work)}})
-    client.execute(env=kernel_env(venv, pip_env, package, tmp_path / "images"))  # raises at the first error
+    client.execute(env=env)  # raises at the first error
 
     counts = [cell.execution_count for cell in code]
     assert counts == list(range(1, len(code) + 1)), "not every code cell ran"
-    assert subprocess.run(importable).returncode == 0, "the launch cell did not install the project"
-    where = subprocess.run([str(python), "-c", "import common; print(common.__file__)"], capture_output=True,
-                           text=True, check=True).stdout.strip()
+    assert importable(), "the launch cell did not install the project"
+    where = subprocess.run([str(python), "-c", "import common; print(common.__file__)"], cwd=work, env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
     assert Path(where).is_relative_to(venv), f"common came from {where}, not from the fresh environment"

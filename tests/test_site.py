@@ -42,6 +42,11 @@ def test_collapsed_cells_get_a_toggle_and_widgets_a_note():
     assert "widgets" not in site.stage_notebook(nb)["metadata"]  # its renderer would come from a CDN
 
 
+def test_the_launch_cell_is_staged_as_it_is_for_myst_nb_to_remove():
+    staged = site.stage_notebook(notebook(dict(launch.new_cell())))["cells"][0]
+    assert launch.is_launch_cell(staged)  # remove-cell only: no hide-input, the download keeps it exact
+
+
 def test_contents_follow_the_folders(tmp_path):
     for chapter, sections in {"01_a": ["01_x", "02_y"], "02_b": ["01_z"]}.items():
         (tmp_path / chapter).mkdir()

@@ -110,7 +110,7 @@ def stage_notebook(nb, solutions=False, references=None):
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = link_citations(source, references)
         jupyter = cell["metadata"].get("jupyter", {})
-        if jupyter.get("source_hidden") and "hide-input" not in tags:
+        if jupyter.get("source_hidden") and "hide-input" not in tags and "remove-cell" not in tags:
             tags.append("hide-input")
         if jupyter.get("outputs_hidden") and "hide-output" not in tags:
             tags.append("hide-output")
