@@ -87,6 +87,8 @@ def page(root, name, body):
 
 
 def test_the_link_check_finds_each_planted_broken_link(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no .html pages"):
+        check_site.link_problems(tmp_path)
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "a.css").write_text("")
     (tmp_path / "_static" / "macros.html").write_text("<a href=\"{{ pathto('x') }}\">theme template</a>")

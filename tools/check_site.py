@@ -198,12 +198,12 @@ def check_search(driver, base, site):
     return results
 
 
+SKIP = {"_static", "_sources", "_images", "_downloads"}  # folders of the site that hold no pages
+
+
 def pages_of(site):
     return sorted(p.relative_to(site).as_posix() for p in Path(site).rglob("*.html")
                   if not SKIP & set(p.relative_to(site).parts) and p.name not in ("search.html", "genindex.html"))
-
-
-SKIP = {"_static", "_sources", "_images", "_downloads"}  # folders of the site that hold no pages
 
 
 class LinkParser(html.parser.HTMLParser):
@@ -238,11 +238,13 @@ def link_problems(site):
             parsed[path] = parse(path)
         return parsed[path]
 
+    # Not the pages of _static (the theme's template fragments) nor _sources (copies of sources).
+    sources = [path for path in sorted(site.rglob("*.html")) if not SKIP & set(path.relative_to(site).parts)]
+    if not sources:
+        raise FileNotFoundError(f"no .html pages in {site}: run make html first")
     problems = []
-    for source in sorted(site.rglob("*.html")):
+    for source in sources:
         name = source.relative_to(site).as_posix()
-        if SKIP & set(source.relative_to(site).parts):
-            continue  # the theme's template fragments in _static, copies of sources
         for link in page(source).links:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or not (parts.path or parts.fragment):
