@@ -186,5 +186,5 @@ html-serve: ## preview site/ on http://localhost:8000 (make html first)
 	@$(PY) -m http.server --directory site 8000
 
 clean: ## remove .venv, build products, caches, student/ and site/
-	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache student site
+	rm -rf $(VENV) .conda-installed build *.egg-info .pytest_cache .ruff_cache student site jupyter_execute
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

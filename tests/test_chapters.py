@@ -13,7 +13,7 @@ import jupytext
 import nbformat
 import pytest
 
-from tools import sections
+from tools import launch, sections
 from tools.chapters import chapter_folders, chapter_sources, is_section, superseded_sources
 from tools.nbval_approx import APPROX, ToleranceError, declared_tolerance
 
@@ -63,8 +63,11 @@ def test_pair_is_in_sync(py):
 @pytest.mark.parametrize("py", PAIRS, ids=name)
 def test_notebook_is_executed_in_order(py):
     notebook = executed(py)
-    counts = [cell.execution_count for cell in code_cells(notebook)]
+    code = code_cells(notebook)
+    counts = [cell.execution_count for cell in code]
     assert None not in counts, f"{name(py)}: {counts.count(None)} code cells were never executed"
+    if code and launch.is_launch_cell(code[0]) and counts[:2] == [1, 1]:
+        counts = counts[1:]  # the launch cell was run alone (python -m tools.launch --execute), the rest in one run
     assert counts == list(range(1, len(counts) + 1)), f"{name(py)} was not executed top to bottom in one run"
     errors = [o for cell in code_cells(notebook) for o in cell.outputs if o.output_type == "error"
               and "raises-exception" not in cell.metadata.get("tags", [])]
@@ -127,10 +130,13 @@ def test_chapter_folder_has_an_overview_of_its_sections(folder):
 # The checks themselves, on small notebooks made here.
 
 
-def section(goals=True, words=0, summary=True, exercises=2, check=True, solution_output=False, terms=True):
+def section(goals=True, words=0, summary=True, exercises=2, check=True, solution_output=False, terms=True,
+            launch_cell=True):
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     cells = [md("# A section\n\n" + ("## Learning goals\n\n- one\n- two\n" if goals else "Some text.\n"))]
     cells.append(md(" ".join(["word"] * words)))
+    if launch_cell:
+        cells.append(launch.new_cell())
     cells.append(code("x = 1", execution_count=1))
     if summary:
         cells.append(md("## Summary\n\n- what we saw"))
@@ -161,10 +167,44 @@ def test_a_well_formed_section_passes():
     ({"check": False}, "learner's code"),
     ({"solution_output": True}, "has stored output"),
     ({"terms": False}, "Terms introduced"),
+    ({"launch_cell": False}, "not the launch cell"),
 ])
 def test_each_missing_part_of_a_section_is_named(changes, problem):
     problems = sections.shape_problems(section(**changes))
     assert len(problems) == 1 and problem in problems[0], problems
+
+
+@pytest.mark.parametrize("change", ["source", "collapsed", "tags"])
+def test_a_launch_cell_that_differs_from_the_generated_one_is_found(change):
+    notebook = section()
+    cell = code_cells(notebook)[0]
+    if change == "source":
+        cell.source = cell.source.replace("@main", "@develop")
+    elif change == "collapsed":
+        del cell.metadata["jupyter"]
+    else:
+        cell.metadata["tags"] = []
+    assert sections.shape_problems(notebook) == [
+        "the first code cell is not the launch cell (python -m tools.launch --write, then make sync)"]
+
+
+def test_the_launch_cell_comes_from_the_repository_setting_and_write_puts_it_first(tmp_path):
+    settings = {"repository": "https://github.com/someone/book", "branch": "edition-2"}
+    source = launch.cell_source(settings)
+    assert 'os.environ.get("BOOK_PACKAGE", "git+https://github.com/someone/book@edition-2")' in source
+    assert launch.cell_source() != source and launch.package_source() in launch.cell_source()
+    py = tmp_path / "01_x.py"
+    header = SECTIONS[0].read_text(encoding="utf-8").split("# ---\n\n", 1)[0] + "# ---\n\n"  # the sections' own
+    py.write_text(header + "# %% [markdown]\n# # Title\n\n# %%\nx = 1\n\n# %%\ny = 2\n")
+    assert launch.write([py], settings) == [py]
+    cells = jupytext.read(py).cells
+    assert [cell.cell_type for cell in cells] == ["markdown", "code", "code", "code"]
+    assert launch.is_launch_cell(cells[1], settings) and cells[2].source == "x = 1"
+    first = py.read_text()
+    assert launch.write([py], settings) == [] and py.read_text() == first  # once only
+    assert launch.write([py]) == [py]  # another setting: the old launch cell is replaced, not kept
+    cells = jupytext.read(py).cells
+    assert len(cells) == 4 and launch.is_launch_cell(cells[1]) and not launch.is_launch_cell(cells[1], settings)
 
 
 def test_nbval_comment_markers_are_found_and_tags_are_not():

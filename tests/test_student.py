@@ -4,6 +4,7 @@
 import nbformat
 import pytest
 
+from tools import launch
 from tools.chapters import chapter_notebooks, is_section
 from tools.student import STUB, SolutionMarkerError, solution_blocks, strip_solution, student_copy, write_copies
 
@@ -58,6 +59,8 @@ def test_student_copy_hides_solutions_and_keeps_self_checks(path):
                 shared = [line for line in lines if line in exercise_code]
                 assert len(shared) * 2 <= len(lines), f"solution text leaks: {shared}"
     assert [c.source for c in copy.cells if "self-check" in c.metadata.get("tags", [])] == [c.source for c in checks]
+    if is_section(path):  # the launch cell stays, collapsed: a copy opened alone installs the package too
+        assert launch.problems(copy) == []
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in copy.cells if c.cell_type == "code")
 
 

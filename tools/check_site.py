@@ -1,6 +1,9 @@
-"""Open every page of the built site in headless Chromium and report what a reader would see broken.
+"""Check the built site: every internal link resolves, and every page works in headless Chromium.
 
-``python -m tools.check_site [site] [--solutions]`` serves the folder on 127.0.0.1, loads
+``python -m tools.check_site [site] [--solutions]`` first reads every page's HTML (no browser
+needed, :func:`link_problems`): each link to a page, anchor, figure, script or style sheet of the
+site (``href``/``src`` that is not an external URL) must name a file that exists, and its
+``#anchor`` an ``id`` of that page. Then it serves the folder on 127.0.0.1, loads
 every page (the site of tools/site.py) in Debian's Chromium through Selenium and its
 chromedriver, and checks: the page loads, every figure has been decoded, MathJax (offline)
 has typeset every formula without errors, the browser console has no errors, no solution
@@ -13,14 +16,16 @@ Exit status 1 lists the problems.
 """
 
 import functools
+import html.parser
 import http.server
+import posixpath
 import re
 import shutil
 import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -193,10 +198,71 @@ def check_search(driver, base, site):
     return results
 
 
+SKIP = {"_static", "_sources", "_images", "_downloads"}  # folders of the site that hold no pages
+
+
 def pages_of(site):
-    skip = {"_static", "_sources", "_images", "_downloads"}
     return sorted(p.relative_to(site).as_posix() for p in Path(site).rglob("*.html")
-                  if not skip & set(p.relative_to(site).parts) and p.name not in ("search.html", "genindex.html"))
+                  if not SKIP & set(p.relative_to(site).parts) and p.name not in ("search.html", "genindex.html"))
+
+
+class LinkParser(html.parser.HTMLParser):
+    """The ids of a page, and its links: the href or src of every a, area, img, link and script."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value)
+            elif name in ("href", "src") and value is not None and tag in ("a", "img", "link", "script", "area"):
+                self.links.append(value)
+
+
+def parse(path):
+    parser = LinkParser()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return parser
+
+
+def link_problems(site):
+    """Every internal link of every .html page of ``site`` that points at no file, or at no anchor of its page:
+    a list of "page: link (why)", empty when all links resolve. External URLs (a scheme or ``//``) are skipped."""
+    site = Path(site).resolve()
+    parsed = {}
+
+    def page(path):
+        if path not in parsed:
+            parsed[path] = parse(path)
+        return parsed[path]
+
+    # Not the pages of _static (the theme's template fragments) nor _sources (copies of sources).
+    sources = [path for path in sorted(site.rglob("*.html")) if not SKIP & set(path.relative_to(site).parts)]
+    if not sources:
+        raise FileNotFoundError(f"no .html pages in {site}: run make html first")
+    problems = []
+    for source in sources:
+        name = source.relative_to(site).as_posix()
+        for link in page(source).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not (parts.path or parts.fragment):
+                continue
+            if parts.path:
+                target_name = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+                target = site / target_name
+                if parts.path.endswith("/") or target.is_dir():
+                    target = target / "index.html"
+                if target_name.startswith("..") or not target.is_file():
+                    problems.append(f"{name}: {link} (no such file in the site)")
+                    continue
+            else:
+                target = source
+            fragment = unquote(parts.fragment)
+            if fragment and target.suffix == ".html" and fragment not in page(target).ids:
+                problems.append(f"{name}: {link} (no anchor #{fragment} in {target.relative_to(site).as_posix()})")
+    return problems
 
 
 def check(site, settings=None):
@@ -222,6 +288,10 @@ def main(argv=None):
     solutions = "--solutions" in argv
     argv = [a for a in argv if a != "--solutions"]
     site = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "site"
+    broken = link_problems(site)
+    for problem in broken:
+        print(f"broken link: {problem}")
+    print(f"internal links: {len(broken)} broken" if broken else "internal links: all resolve")
     if not browser_available():
         sys.exit(f"Chromium and chromedriver are needed ({CHROMIUM}, {CHROMEDRIVER}): "
                  "apt-get install chromium chromium-driver")
@@ -240,7 +310,7 @@ def main(argv=None):
         print(f"search {query!r}: {problem or 'ok'}")
         failed = failed or bool(problem)
     print(f"{len(results)} pages, {len(search)} searches: {'PROBLEMS' if failed else 'all ok'}")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or broken else 0)
 
 
 if __name__ == "__main__":

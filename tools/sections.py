@@ -10,7 +10,9 @@ A section (``chapters/NN_name/MM_topic.py``) is one idea for one sitting:
   at least one exercise runs the learner's code: a code cell tagged ``solution`` followed by a
   code cell tagged ``self-check``; every ``solution`` code cell's stored output is empty, so the
   executed notebook does not show the answer;
-* last, the table "Terms introduced in this section" (read by ``tools/glossary.py``).
+* last, the table "Terms introduced in this section" (read by ``tools/glossary.py``);
+* its first code cell is the launch cell of ``tools/launch.py``, exactly (it installs the book's
+  package when the notebook is opened alone).
 
 A chapter folder has ``00_overview.md``: a title (``# ...``), a link to every section's ``.ipynb``,
 the word "optional" on the line of each section whose title says "(optional)" (or "(appendix,
@@ -24,6 +26,7 @@ No code cell of the book holds an nbval comment marker (``# NBVAL_...``): marker
 import re
 from pathlib import Path
 
+from tools import launch
 from tools.chapters import OVERVIEW, section_sources
 
 MAX_WORDS = 2200
@@ -74,8 +77,9 @@ def _first(pattern, cells):
 
 
 def shape_problems(notebook):
-    """What a section lacks: goals, word budget, summary, exercises, learner code, empty solution outputs."""
-    cells, problems = notebook.cells, []
+    """What a section lacks: goals, word budget, summary, exercises, learner code, empty solution outputs,
+    the launch cell first."""
+    cells, problems = notebook.cells, list(launch.problems(notebook))
     if not title(notebook):
         problems.append("no title: the first markdown cell should start with '# ...'")
     goals = [cell for cell in cells[:GOALS_WITHIN] if cell.cell_type == "markdown" and GOALS.search(cell.source)]

@@ -3,9 +3,10 @@
 ``python -m tools.site [--chapters DIR] [--out site] [--solutions]`` stages a copy of the
 chapters in ``build/site-src/chapters`` and runs ``sphinx-build`` on it with ``book/conf.py``:
 
-- the contents come from the folders: one chapter per ``NN_name/`` folder, its
-  ``00_overview.md`` first, then its executed sections ``MM_topic.ipynb`` in order (a
-  section's title says "(optional)" when it is; the sidebar shows that title);
+- the contents are the book's files as ``tools/chapters.py`` defines them: one chapter per
+  ``NN_name/`` folder, its ``00_overview.md`` first, then its sections ``MM_topic.py`` in order,
+  shown from their executed ``.ipynb`` (a section's title says "(optional)" when it is; the
+  sidebar shows that title);
 - no notebook is executed: the pages show the outputs stored in the notebooks;
 - cells tagged ``solution`` are left out (the public site) unless ``--solutions``
   (the teacher's edition); self-check cells stay;
@@ -31,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+from tools.chapters import OVERVIEW, chapter_folders, section_sources
 from tools.references import link_citations
 
 try:
@@ -40,8 +42,6 @@ except ModuleNotFoundError:  # Python 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "book"
-CHAPTER_DIR = re.compile(r"^\d\d_[a-z0-9_]+$")
-SECTION = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
 WIDGET = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ("```{note}\nThe output above is an interactive widget: it needs a live kernel. "
                "Launch this section (the rocket button at the top of the page) or open it in "
@@ -68,13 +68,17 @@ def binder_url(settings):
 
 
 def contents(chapters):
-    """[(chapter folder, [section notebooks])] in reading order, from the folder layout."""
+    """[(chapter folder, [section notebooks])] in reading order: the chapter folders and their sections
+    as ``tools.chapters`` lists them, each section as its executed ``.ipynb``."""
     chapters = Path(chapters)
     found = []
-    for folder in sorted(p for p in chapters.iterdir() if p.is_dir() and CHAPTER_DIR.match(p.name)):
-        if not (folder / "00_overview.md").exists():
-            raise FileNotFoundError(f"{folder} has no 00_overview.md")
-        sections = sorted(p for p in folder.iterdir() if SECTION.match(p.name))
+    for folder in chapter_folders(chapters):
+        if not (folder / OVERVIEW).exists():
+            raise FileNotFoundError(f"{folder} has no {OVERVIEW}")
+        sections = [source.with_suffix(".ipynb") for source in section_sources(folder)]
+        missing = [section.name for section in sections if not section.exists()]
+        if missing:
+            raise FileNotFoundError(f"{folder}: {', '.join(missing)} not there (make execute writes it)")
         found.append((folder, sections))
     if not found:
         raise FileNotFoundError(f"no chapter folders (NN_name/) in {chapters}")
@@ -106,7 +110,7 @@ def stage_notebook(nb, solutions=False, references=None):
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell["source"] = link_citations(source, references)
         jupyter = cell["metadata"].get("jupyter", {})
-        if jupyter.get("source_hidden") and "hide-input" not in tags:
+        if jupyter.get("source_hidden") and "hide-input" not in tags and "remove-cell" not in tags:
             tags.append("hide-input")
         if jupyter.get("outputs_hidden") and "hide-output" not in tags:
             tags.append("hide-output")

@@ -34,6 +34,18 @@
 # - explain why the library's Nesterov stores the look-ahead point, and
 #   convert between the two forms.
 
+# %% jupyter={"source_hidden": true} tags=["remove-cell"]
+# Opened alone (Binder, Colab, a JupyterHub)? Install the book's package first.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("common") is None:
+    source = os.environ.get("BOOK_PACKAGE", "git+https://github.com/OWNER/training-techniques@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    importlib.invalidate_caches()
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -30,6 +30,18 @@
 #   while the information about the input fades;
 # - take a weight gradient apart into the part the inputs share and the rest.
 
+# %% jupyter={"source_hidden": true} tags=["remove-cell"]
+# Opened alone (Binder, Colab, a JupyterHub)? Install the book's package first.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("common") is None:
+    source = os.environ.get("BOOK_PACKAGE", "git+https://github.com/OWNER/training-techniques@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    importlib.invalidate_caches()
+
 # %%
 import numpy as np
 

@@ -34,6 +34,18 @@
 # - show that SGD grows scale-invariant weights and so lowers their effective
 #   learning rate, and say what weight decay does to such weights.
 
+# %% jupyter={"source_hidden": true} tags=["remove-cell"]
+# Opened alone (Binder, Colab, a JupyterHub)? Install the book's package first.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("common") is None:
+    source = os.environ.get("BOOK_PACKAGE", "git+https://github.com/OWNER/training-techniques@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    importlib.invalidate_caches()
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -33,6 +33,18 @@
 # - explain why BatchNorm fails at a batch of two, and tell a failure of
 #   training from a failure of the running statistics.
 
+# %% jupyter={"source_hidden": true} tags=["remove-cell"]
+# Opened alone (Binder, Colab, a JupyterHub)? Install the book's package first.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("common") is None:
+    source = os.environ.get("BOOK_PACKAGE", "git+https://github.com/OWNER/training-techniques@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    importlib.invalidate_caches()
+
 # %%
 import matplotlib.pyplot as plt
 import numpy as np

@@ -31,6 +31,18 @@
 # - compare regularizers fairly: a control without regularization, each
 #   method's λ chosen on validation data, the test data read once.
 
+# %% jupyter={"source_hidden": true} tags=["remove-cell"]
+# Opened alone (Binder, Colab, a JupyterHub)? Install the book's package first.
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("common") is None:
+    source = os.environ.get("BOOK_PACKAGE", "git+https://github.com/OWNER/training-techniques@main")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    importlib.invalidate_caches()
+
 # %%
 import inspect
 
