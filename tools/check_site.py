@@ -77,12 +77,18 @@ def chromium():
         driver.quit()
 
 
-# MathJax 3 (sphinx-mathjax-offline): wait until it has typeset the page, if the page loads it.
+# MathJax 3 (sphinx-mathjax-offline): on a page with formulas, wait until the (deferred) script has
+# started and typeset the page; it may start after the load event, so poll for it for up to 20 s.
 TYPESET = """
 const done = arguments[arguments.length - 1];
-if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-  MathJax.startup.promise.then(() => done(true), () => done(false));
-} else { done(null); }
+const start = Date.now();
+(function wait() {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(() => done(true), () => done(false));
+  } else if (!document.querySelector('article .math') || Date.now() - start > 20000) {
+    done(null);
+  } else { setTimeout(wait, 50); }
+})();
 """
 INSPECT = """
 const images = Array.from(document.querySelectorAll('article img, .bd-article img'));
