@@ -77,17 +77,19 @@ def chromium():
         driver.quit()
 
 
-# MathJax 3 (sphinx-mathjax-offline): on a page with formulas, wait until the (deferred) script has
-# started and typeset the page; it may start after the load event, so poll for it for up to 20 s.
+# MathJax 3 (sphinx-mathjax-offline): on a page with formulas, wait (up to 20 s) until the deferred
+# script has typeset every one; it may start after the load event. True when MathJax ran, None when
+# the page has no formulas, false when MathJax never appeared.
 TYPESET = """
 const done = arguments[arguments.length - 1];
 const start = Date.now();
 (function wait() {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    MathJax.startup.promise.then(() => done(true), () => done(false));
-  } else if (!document.querySelector('article .math') || Date.now() - start > 20000) {
-    done(null);
-  } else { setTimeout(wait, 50); }
+  const math = document.querySelectorAll('article .math').length;
+  const typeset = document.querySelectorAll('mjx-container').length;
+  if (!math) { done(null); }
+  else if (typeset >= math) { done(Boolean(window.MathJax && MathJax.startup)); }
+  else if (Date.now() - start > 20000) { done(Boolean(window.MathJax && MathJax.startup)); }
+  else { setTimeout(wait, 50); }
 })();
 """
 INSPECT = """
