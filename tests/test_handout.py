@@ -3,8 +3,9 @@
 The handout of section 2.3 is built into a temporary folder; a new virtual environment gets
 the handout's wheel and nothing of the repository; a kernel of that environment then runs
 the student copy, cell by cell, from the handout's folder: every cell runs, each exercise's
-answer cell raises NotImplementedError until it is answered, and, answered with the
-teacher's solution, every self-check passes.
+exercise fails with NotImplementedError until it is answered (in its answer cell, or in its
+self-check when the answer is a function to write), and, answered with the teacher's
+solution, every self-check passes.
 
 Offline: the third-party packages (numpy, matplotlib, ipykernel, nbclient ...) are not
 downloaded again; the new environment reads them from the project's environment through a
@@ -40,22 +41,29 @@ answers = json.load(open(answers_path))          # {cell id: the teacher's sourc
 client = NotebookClient(student, timeout=600, kernel_name="python3", allow_errors=False)
 report = {"cells": 0, "stubs": [], "answered": 0}
 with client.setup_kernel():
-    probe = nbformat.v4.new_code_cell(
-        "import common, dataset, sys, json; print(json.dumps([common.__file__, dataset.__file__, sys.executable]))")
-    client.execute_cell(probe, -1)
-    report["where"] = json.loads(probe.outputs[0]["text"])
     for index, cell in enumerate(student.cells):
         if cell.cell_type != "code":
             continue
         report["cells"] += 1
         if cell.id in answers:
+            # Unanswered, the exercise fails with NotImplementedError: in its answer cell, or (a function
+            # to write) in the self-check that follows.
+            check = student.cells[index + 1]
             try:
                 client.execute_cell(cell, index)
+                client.execute_cell(nbformat.from_dict(check), index + 1)
+                report["stubs"].append(None)
             except CellExecutionError as error:
                 report["stubs"].append(error.ename)
             cell.source = answers[cell.id]
             report["answered"] += 1
         client.execute_cell(cell, index)
+    # Where the kernel found the book's packages (a cell of its own: nbclient stores a cell at its index).
+    probe = nbformat.v4.new_code_cell(
+        "import common, dataset, sys, json; print(json.dumps([common.__file__, dataset.__file__, sys.executable]))")
+    student.cells.append(probe)
+    client.execute_cell(probe, len(student.cells) - 1)
+    report["where"] = json.loads(probe.outputs[0]["text"])
 print(json.dumps(report))
 '''
 

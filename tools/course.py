@@ -215,7 +215,7 @@ def points_table(table):
         scores = "  ".join(f"{name.removesuffix('-check').replace('exercise-', 'ex')}: {_score(cells[name])}"
                            for name in names)
         total = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
-        lines.append(f"{learner:14s} {aid:36s} {scores}  total: {_score(total)}")
+        lines.append(f"{learner:18s} {aid:36s} {scores}  total: {_score(total)}")
     return "\n".join(lines)
 
 
