@@ -11,8 +11,9 @@ without the repository::
     chapters/NN_name/00_overview.md
     chapters/glossary.md
 
-The wheel is built with ``pip wheel --no-deps .`` unless ``--wheel`` gives one; its files are
-checked: only the packages ``common`` and ``dataset`` and the wheel's metadata.
+The wheel is built with ``pip wheel --no-deps`` (from a copy of the package's sources) unless
+``--wheel`` gives one; its files are checked: only the packages ``common`` and ``dataset`` and
+the wheel's metadata.
 """
 
 import argparse
@@ -80,11 +81,23 @@ class HandoutError(ValueError):
     """A wheel that holds more than the book's packages, or a build that failed."""
 
 
+# What the wheel is built from: copied to a temporary folder first, so that the build's
+# own folders (build/, *.egg-info) never land in the repository and two builds never collide.
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT", *PACKAGES)
+
+
 def build_wheel(out):
-    """``pip wheel --no-deps .`` into ``out``; the wheel's path."""
+    """``pip wheel --no-deps .`` into ``out``, from a copy of the package's sources; the wheel's path."""
     out.mkdir(parents=True, exist_ok=True)
+    source = out / "source"
+    for name in WHEEL_SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            source.mkdir(exist_ok=True)
+            shutil.copyfile(ROOT / name, source / name)
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-                           "--quiet", "--wheel-dir", str(out), str(ROOT)], capture_output=True, text=True)
+                           "--quiet", "--wheel-dir", str(out), str(source)], capture_output=True, text=True)
     if done.returncode != 0:
         raise HandoutError(f"pip wheel failed:\n{done.stdout}\n{done.stderr}")
     wheels = sorted(out.glob("training_techniques-*.whl"))
