@@ -19,7 +19,10 @@ SOLUTIONS = os.environ.get("BOOK_SOLUTIONS") == "1"
 
 project = "Training Techniques for Neural Networks, from scratch"
 author = "the authors"
-copyright = "the authors"
+copyright = "2026 The Training Techniques authors"
+# The licences, in every page's footer (LICENSE, LICENSE-CONTENT).
+LICENCE_FOOTER = ('<p class="book-licence">Text and figures: <a href="https://creativecommons.org/licenses/by/4.0/">'
+                  'CC BY 4.0</a>. Code: MIT License.</p>')
 language = "en"
 
 extensions = [
@@ -63,6 +66,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "extra_footer": LICENCE_FOOTER,
     "launch_buttons": {
         "notebook_interface": "jupyterlab",
         "binderhub_url": "https://mybinder.org",

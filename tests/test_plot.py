@@ -84,6 +84,47 @@ def test_images_dir_comes_from_book_images_dir(tmp_path, monkeypatch, figure):
         importlib.reload(plot)
 
 
+def test_figures_go_to_the_books_images_folder_when_it_is_writable(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert plot.choose_images_dir(env, tmp_path / "images", writable=lambda folder: True) == tmp_path / "images"
+    assert plot.choose_images_dir({**env, "BOOK_IMAGES_DIR": str(tmp_path / "set")}, tmp_path / "images",
+                                  writable=lambda folder: True) == tmp_path / "set"
+
+
+def test_figures_go_to_a_folder_of_the_users_own_when_the_books_is_read_only_or_absent(tmp_path, monkeypatch):
+    (tmp_path / "chapters").mkdir()
+    user = tmp_path / "cache" / "training-techniques" / "images"
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    asked = []
+    read_only = lambda folder: asked.append(folder) or False   # noqa: E731
+    assert plot.choose_images_dir(env, tmp_path / "images", writable=read_only) == user
+    assert asked == [tmp_path / "images"]
+    # An installed wheel: no chapters/ beside the package, so never site-packages/images.
+    installed = tmp_path / "site-packages" / "images"
+    assert plot.choose_images_dir(env, installed, writable=lambda folder: True) == user
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert plot.user_images_dir({}) == tmp_path / "home" / ".cache" / "training-techniques" / "images"
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_not_writable(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    assert plot._writable(folder) and plot._writable(folder / "images")   # can be created
+    folder.chmod(0o555)
+    try:
+        assert not plot._writable(folder) and not plot._writable(folder / "images")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_file_in_the_way_is_not_a_writable_folder(tmp_path):
+    (tmp_path / "images").write_text("not a folder")
+    assert not plot._writable(tmp_path / "images")
+    assert not plot._writable(tmp_path / "images" / "below")
+
+
 def test_small_multiples_hides_the_spare_axes():
     fig, axes = small_multiples(5, ncols=4)
     try:

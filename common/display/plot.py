@@ -45,9 +45,48 @@ COLORS = {
 
 FIGSIZE = (6.4, 4.0)          # one plot
 FIGSIZE_WIDE = (10.0, 4.0)    # two plots side by side
-# Figures go to images/ beside the chapters. The test suite re-executes the chapters and
-# points BOOK_IMAGES_DIR elsewhere, so that checking the book never rewrites its figures.
-IMAGES_DIR = Path(os.environ.get("BOOK_IMAGES_DIR") or Path(__file__).resolve().parents[2] / "images")
+
+
+def user_images_dir(environ=None):
+    """A folder of this user's own for figures: ``$XDG_CACHE_HOME/training-techniques/images``,
+    else ``~/.cache/training-techniques/images``."""
+    environ = os.environ if environ is None else environ
+    cache = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "training-techniques" / "images"
+
+
+def _writable(folder):
+    """True when figures can be written in ``folder``: it is a writable folder, or could be created as one."""
+    folder = Path(folder)
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def choose_images_dir(environ=None, book_images=None, writable=_writable):
+    """Where figures go, by this rule:
+
+    1. ``BOOK_IMAGES_DIR`` when the environment sets it (the test suite does, so
+       that checking the book never rewrites its figures);
+    2. else the book's ``images/`` beside ``chapters/``, when the package runs from
+       a copy of the repository (an editable install) and that folder is writable;
+    3. else :func:`user_images_dir`, a folder of the user's own: the package is
+       installed (a wheel: no ``images/`` beside it) or the repository is shared
+       read-only (a JupyterHub), and 40 learners must not overwrite each other's figures.
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get("BOOK_IMAGES_DIR"):
+        return Path(environ["BOOK_IMAGES_DIR"])
+    root = Path(__file__).resolve().parents[2]
+    book_images = root / "images" if book_images is None else Path(book_images)
+    if (book_images.parent / "chapters").is_dir() and writable(book_images):
+        return book_images
+    return user_images_dir(environ)
+
+
+IMAGES_DIR = choose_images_dir()
 
 
 def color(name):
@@ -70,7 +109,8 @@ def small_multiples(n, ncols=4, size=2.6, sharex=True, sharey=True, **kwargs):
 
 
 def save_figure(fig, name, dpi=100):
-    """Save ``fig`` as ``images/<name>.png`` (the prose refers to these files); return the path."""
+    """Save ``fig`` as ``<IMAGES_DIR>/<name>.png`` (``images/`` in the repository, the prose refers to
+    these files; see :func:`choose_images_dir`); return the path."""
     IMAGES_DIR.mkdir(parents=True, exist_ok=True)
     path = IMAGES_DIR / f"{name}.png"
     # A temporary file of its own (two runs of a chapter may save at once), renamed

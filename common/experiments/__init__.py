@@ -12,4 +12,12 @@
 - :mod:`common.experiments.optuna_search` Optuna's TPE sampler with a median pruner
 
 The teaching core (``common.functions`` ... ``common.gradient``) never imports from here.
+
+Importing this package limits BLAS to the cores this process may use (affinity mask and
+container CPU quota) unless OMP/OPENBLAS/MKL_NUM_THREADS is set: see
+:func:`common.experiments.cores.cap_blas_threads`. The workers of ``run_parallel`` use one each.
 """
+
+from common.experiments.cores import cap_blas_threads
+
+cap_blas_threads()

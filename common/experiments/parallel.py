@@ -1,14 +1,19 @@
-"""Independent runs on every core: ``run_parallel``, with one BLAS thread per worker process."""
+"""Independent runs on every core: ``run_parallel``, with one BLAS thread per worker process.
+
+Each worker uses one BLAS thread, whatever starts it: a 'spawn' or 'forkserver' worker
+reads the variables set by :func:`single_threaded_blas` before it loads numpy, and a
+'fork' worker, which inherits the parent's BLAS thread pool (in a JupyterHub kernel,
+one thread per core of the whole machine), limits it to one thread when it starts
+(threadpoolctl, in the worker's initializer). n workers then use n cores, not n × cores.
+"""
 
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
-from common.experiments.cores import available_cores
+from common.experiments.cores import BLAS_THREAD_VARIABLES, available_cores
 from common.experiments.progress import progress_bar
-
-BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @contextmanager
@@ -36,7 +41,15 @@ _worker = {}
 
 
 def _init_worker(function, shared):
+    one_blas_thread()
     _worker["function"], _worker["shared"] = function, shared
+
+
+def one_blas_thread():
+    """Limit every BLAS and OpenMP thread pool loaded in this process to one thread (for good)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
 
 
 def _call(task):
