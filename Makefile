@@ -86,10 +86,10 @@ lab: data ## set up (once) and open the book in JupyterLab at the first overview
 # ruff first (make lint), then one pytest run on every core: unit tests, sync and
 # student-copy checks, the site in Chromium (skipped where it is not installed), and
 # nbval over every section; then nbval once more as another CPU would compute (see nbval-another-cpu).
-# A chapter's sections run on one worker, in order (--dist loadgroup, groups set in conftest.py).
+# A chapter's sections run on one worker, in order (conftest.py: pytest_xdist_make_scheduler).
 test: lint data ## lint, unit tests, sync and site checks, nbval over every section, nbval-another-cpu
 	$(NEED_CHAPTERS)
-	@$(call FRESH_RESULTS,test) $(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadgroup tests $(NBVAL) $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,test) $(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadscope tests $(NBVAL) $(CHAPTERS_NB)
 	@$(MAKE) --no-print-directory nbval-another-cpu
 
 unit: setup ## the tests in tests/ only, without nbval
@@ -100,7 +100,7 @@ unit: setup ## the tests in tests/ only, without nbval
 # declares: tools/nbval_approx.py, loaded by conftest.py. README: "What the tests check".
 nbval: data ## re-execute every section (or CHAPTERS=...) and compare its outputs (≈ within tolerance)
 	$(NEED_CHAPTERS)
-	@$(call FRESH_RESULTS,nbval) $(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadgroup $(NBVAL) $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,nbval) $(CHECK_ENV) $(PY) -m pytest -q -n auto --dist loadscope $(NBVAL) $(CHAPTERS_NB)
 
 # The same check with MNIST moved by one float32 rounding step in every
 # non-zero pixel (tools/another_cpu.py): every training run takes another path,
@@ -108,7 +108,7 @@ nbval: data ## re-execute every section (or CHAPTERS=...) and compare its output
 nbval-another-cpu: data ## nbval with MNIST moved by one float32 step, as another CPU computes
 	$(NEED_CHAPTERS)
 	@echo "nbval again, as another CPU would compute (tools/another_cpu.py)"
-	@$(call FRESH_RESULTS,another-cpu) $(CHECK_ENV) PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadgroup $(NBVAL) $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,another-cpu) $(CHECK_ENV) PYTHONSTARTUP=$(abspath tools/another_cpu.py) $(PY) -m pytest -q -n auto --dist loadscope $(NBVAL) $(CHAPTERS_NB)
 
 # By hand, never in make test or CI: nbval under other OpenBLAS kernels, as readers
 # with other CPUs run it, then how far each cell's ≈ numbers moved (share of tolerance).
@@ -119,7 +119,7 @@ kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ nu
 	@mkdir -p build/kernels && rm -f build/kernels/*.jsonl build/kernels/*.status
 	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; rm -rf build/results/kernel-$$k; \
 	    if $(CHECK_ENV) BOOK_RESULTS_DIR=$(abspath build/results)/kernel-$$k OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
-	       $(PY) -m pytest -q -n auto --dist loadgroup $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
+	       $(PY) -m pytest -q -n auto --dist loadscope $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
 	    then echo pass > build/kernels/$$k.status; else echo FAIL > build/kernels/$$k.status; fi; \
 	    echo "  $$(cat build/kernels/$$k.status): $$(tail -1 build/kernels/$$k.log)"; done
 	@$(PY) -m tools.kernels build/kernels

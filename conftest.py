@@ -6,24 +6,26 @@ progress bars (``run_parallel``, ``Trainer``) are switched off there, as in
 """
 
 import os
-from pathlib import Path
-
-import pytest
 
 pytest_plugins = ["tools.nbval_approx", "pytester"]
 
 os.environ.setdefault("BOOK_PROGRESS", "0")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """One xdist group per chapter folder for the sections, one per file for everything else.
+def chapter_scope(nodeid):
+    """The unit of work of a test under xdist: a section's chapter folder, or a test's file."""
+    file = nodeid.split("::", 1)[0]
+    return file.rsplit("/", 1)[0] if file.endswith(".ipynb") else file
 
-    With ``--dist loadgroup`` (the Makefile's) a chapter's sections then run on one worker, in
-    order, so a result that a section leaves in the results store (common/experiments/store.py)
-    is there when the next section asks for it; a test file's items stay together, as before.
-    """
-    for item in items:
-        path = Path(str(item.path))
-        group = path.parent.name if path.suffix == ".ipynb" else path.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist hands out whole chapters (and whole test files): a chapter's sections run on one worker,
+    in order, so a result that a section leaves in the results store (common/experiments/store.py)
+    is there when the next section asks for it, and a notebook's cells never leave its kernel."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByChapter(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return chapter_scope(nodeid)
+
+    return ByChapter(config, log)
