@@ -22,6 +22,9 @@ The machinery that runs experiments, in :mod:`common.experiments`: the
 How results are shown, in :mod:`common.display`: plotting style, the
 animation of chapter 1, and ``approx`` for numbers that come out of training.
 
+The self-checks of multiple-choice exercises, in :mod:`common.exercises`
+(``check_choice``; standard library only, neither core nor machinery).
+
 Import what you use explicitly, e.g. ``from common.optimizers import Adam``.
 """
 

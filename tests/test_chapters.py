@@ -120,6 +120,12 @@ def test_section_has_the_shape_of_a_section(py):
     assert not problems, f"{name(py)}: " + "; ".join(problems)
 
 
+@pytest.mark.parametrize("py", SECTIONS, ids=name)
+def test_multiple_choice_self_checks_use_check_choice(py):
+    problems = sections.choice_problems(jupytext.read(py))
+    assert not problems, f"{name(py)}: " + "; ".join(problems)
+
+
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda folder: folder.name)
 def test_chapter_folder_has_an_overview_of_its_sections(folder):
     assert sections.section_sources(folder), f"{folder.name} holds no section MM_topic.py"
@@ -214,6 +220,35 @@ def test_nbval_comment_markers_are_found_and_tags_are_not():
         nbformat.v4.new_markdown_cell("Markdown may name # NBVAL_SKIP.")])
     assert sections.marker_problems(notebook) == [
         "code cell 0 holds '# NBVAL_IGNORE_OUTPUT': use the cell tag or the tolerance metadata"]
+
+
+def choice_section(solution, check):
+    code = nbformat.v4.new_code_cell
+    return nbformat.v4.new_notebook(cells=[
+        code(f"# BEGIN SOLUTION\n{solution}\n# END SOLUTION", metadata={"tags": ["solution"]}),
+        code(check, metadata={"tags": ["self-check"]})])
+
+
+HELPER_CHECK = "check_choice(prediction, facts, exercise=1, hint='look again')"
+
+
+def test_a_multiple_choice_check_through_check_choice_passes():
+    assert sections.choice_problems(choice_section('prediction = "b"', HELPER_CHECK)) == []
+    assert sections.choice_problems(choice_section("x = 'bc'", "assert x == 'bc'")) == []   # not one letter
+
+
+@pytest.mark.parametrize("solution, check, problem", [
+    ('prediction = "B"', HELPER_CHECK, "letters are lower case"),
+    ('prediction = "b"', "assert prediction == outcome()", "does not call check_choice"),
+    ("answer_2 = 'c'", "assert answer_2 in 'abc'", "does not call check_choice"),
+    ('prediction = "b"', HELPER_CHECK + "\nanswer = prediction.strip().upper()", "'.upper()'"),
+    ('prediction = "b"', HELPER_CHECK + '\nholds = {"a": True}', "'holds ='"),
+    ('prediction = "b"', HELPER_CHECK + "\noutcome = 'a'", "'outcome ='"),
+    ('prediction = "b"', HELPER_CHECK + "\n    truth = 'a'", "'truth ='"),
+])
+def test_a_home_made_multiple_choice_check_is_named(solution, check, problem):
+    problems = sections.choice_problems(choice_section(solution, check))
+    assert len(problems) == 1 and problem in problems[0], problems
 
 
 def test_tolerances_without_approx_numbers_and_the_reverse_are_found():

@@ -18,6 +18,12 @@ A chapter folder has ``00_overview.md``: a title (``# ...``), a link to every se
 the word "optional" on the line of each section whose title says "(optional)" (or "(appendix,
 optional)"), and on no other section's line, and no link to a file that does not exist.
 
+A multiple-choice exercise (a ``solution`` code cell that sets a variable to one letter) writes
+the letter in lower case, and its ``self-check`` cell calls ``common.exercises.check_choice``,
+which reads the answer first and leaves no verdict behind; no self-check cell builds its own
+verdict (``.upper()``/``.lower()`` on the answer, ``holds =``, ``outcome =``, ``truth =``):
+:func:`choice_problems`.
+
 No code cell of the book holds an nbval comment marker (``# NBVAL_...``): markers are cell tags
 (``nbval-ignore-output``, ``nbval-skip``, ``raises-exception``) and tolerances cell metadata
 (``tools/nbval_approx.py``). Each check returns a list of problems, empty when all is well.
@@ -39,6 +45,9 @@ SUMMARY = re.compile(r"^#+\s*(?:summary|in summary|recap)\b", re.IGNORECASE | re
 EXERCISE = re.compile(r"^#+\s*exercise\s+\d+", re.IGNORECASE | re.MULTILINE)
 TERMS = re.compile(r"^#+\s*Terms introduced in this (?:section|chapter)", re.MULTILINE)
 NBVAL_COMMENT = re.compile(r"#\s*NBVAL_\w*")
+LETTER_ANSWER = re.compile(r"""^\s*(?P<name>\w+)\s*=\s*(?P<quote>["'])(?P<letter>[A-Za-z])(?P=quote)""", re.MULTILINE)
+HOMEMADE_VERDICT = re.compile(r"\.(?:upper|lower)\(\)|^\s*(?:holds|outcome|truth)\s*=|\bholds\[", re.MULTILINE)
+CHOICE_HELPER = "check_choice("
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 OPTIONAL = "(optional)"
 
@@ -120,6 +129,28 @@ def marker_problems(notebook):
     for index, cell in enumerate(cell for cell in notebook.cells if cell.cell_type == "code"):
         for marker in NBVAL_COMMENT.findall(cell.source):
             problems.append(f"code cell {index} holds '{marker}': use the cell tag or the tolerance metadata")
+    return problems
+
+
+def choice_problems(notebook):
+    """Multiple-choice self-checks that do not use ``check_choice``, letters in upper case, home-made verdicts."""
+    problems = []
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for index, cell in enumerate(code):
+        if "self-check" in tags(cell):
+            for match in HOMEMADE_VERDICT.finditer(cell.source):
+                problems.append(f"code cell {index} (self-check) holds '{match.group(0).strip()}': "
+                                "use common.exercises.check_choice for a multiple-choice answer")
+        if "solution" not in tags(cell):
+            continue
+        for match in LETTER_ANSWER.finditer(cell.source):
+            name, letter = match.group("name"), match.group("letter")
+            if letter != letter.lower():
+                problems.append(f"code cell {index} (solution) sets {name} = {letter!r}: letters are lower case")
+            following = code[index + 1] if index + 1 < len(code) else None
+            if following is None or "self-check" not in tags(following) or CHOICE_HELPER not in following.source:
+                problems.append(f"code cell {index} (solution) sets {name} to a letter, but the self-check after it "
+                                "does not call check_choice")
     return problems
 
 

@@ -513,33 +513,38 @@ print("Exercise 1: correct")
 # **Predict first.** What does $\beta_1 = 0$ (no averaging of the gradient)
 # do to Adam's path on the bowl ($\eta = 0.3$, 30 steps from $(-7, 2)$)?
 #
-# - A: it still crosses $x = 0$, as with $\beta_1 = 0.9$;
-# - B: it approaches $x = 0$ from one side without crossing, and ends
+# - `"a"`: it still crosses $x = 0$, as with $\beta_1 = 0.9$;
+# - `"b"`: it approaches $x = 0$ from one side without crossing, and ends
 #   farther from the minimum than with $\beta_1 = 0.9$ after 30 steps;
-# - C: it diverges.
+# - `"c"`: it diverges.
 #
-# Set `prediction` to "A", "B" or "C" and run the self-check, which runs the
+# Set `prediction` to `"a"`, `"b"` or `"c"` and run the self-check, which runs the
 # experiment. Then explain: what is Adam with $\beta_1 = 0$?
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "B"
+prediction = "b"
 # With beta1 = 0, m = g: Adam becomes RMSprop (rho = beta2) with bias correction. Nothing carries
 # it past the minimum, so x approaches 0 from one side; its steps shrink as the gradient falls below
 # the long-memory RMS of beta2 = 0.999, so after 30 steps it is farther away than the momentum version.
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_prediction = str(prediction).strip().upper()
-assert your_prediction in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-no_momentum = descend(Adam(lr=0.3, beta1=0.0), bowl_gradient, BOWL_START)
-with_momentum = descend(Adam(lr=0.3, beta1=0.9), bowl_gradient, BOWL_START)
-diverged = not np.all(np.isfinite(no_momentum)) or distance(no_momentum)[-1] > 10
-crosses = bool(no_momentum[:, 0].max() > 0)
-outcome = "C" if diverged else "A" if crosses else (
-    "B" if distance(no_momentum)[-1] > distance(with_momentum)[-1] else None)
-assert your_prediction == outcome, "not what the experiment shows: plot no_momentum and with_momentum and compare"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    no_momentum = descend(Adam(lr=0.3, beta1=0.0), bowl_gradient, BOWL_START)
+    with_momentum = descend(Adam(lr=0.3, beta1=0.9), bowl_gradient, BOWL_START)
+    diverged = not np.all(np.isfinite(no_momentum)) or distance(no_momentum)[-1] > 10
+    crosses = bool(no_momentum[:, 0].max() > 0)
+    return {"a": not diverged and crosses,
+            "b": not diverged and not crosses and distance(no_momentum)[-1] > distance(with_momentum)[-1],
+            "c": diverged}
+
+
+check_choice(prediction, facts, exercise=2, hint="run Adam with beta1=0.0 and with beta1=0.9 on the bowl, "
+                                                 "then plot both paths and compare")
 
 # %% [markdown]
 # ### Exercise 3: AdaDelta's hidden learning rate

@@ -373,29 +373,34 @@ print("Exercise 1: correct")
 # With the paper's setting, $\rho = 0.95$ and $\epsilon = 10^{-6}$, started
 # at $(-0.01, 1)$ for 30 steps, where does it end?
 #
-# - A: it escapes ($|x| > 2$), like RMSprop;
-# - B: it stays near the ridge ($|x| < 0.5$);
-# - C: it diverges.
+# - `"a"`: it escapes ($|x| > 2$), like RMSprop;
+# - `"b"`: it stays near the ridge ($|x| < 0.5$);
+# - `"c"`: it diverges.
 #
-# Set `prediction` to "A", "B" or "C". Then explain with the first-step
+# Set `prediction` to `"a"`, `"b"` or `"c"`. Then explain with the first-step
 # formula of section 1.3.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "B"
+prediction = "b"
 # The first step is about sqrt(eps / (1 - rho)) = 0.0045, and later steps are built from the
 # earlier ones: with eps = 1e-6 AdaDelta crawls. Dividing by the gradient's RMS is not enough when
 # the numerator, the RMS of past steps, starts at sqrt(eps).
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_prediction = str(prediction).strip().upper()
-assert your_prediction in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-paper_saddle = descend(AdaDelta(decay_rate=0.95, eps=1e-6), saddle_gradient, SADDLE_START)
-end_x = abs(paper_saddle[-1, 0])
-outcome = "C" if not np.all(np.isfinite(paper_saddle)) else "A" if end_x > 2 else "B" if end_x < 0.5 else None
-assert your_prediction == outcome, "not what the run shows: plot paper_saddle on the saddle and look at x"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    paper_saddle = descend(AdaDelta(decay_rate=0.95, eps=1e-6), saddle_gradient, SADDLE_START)
+    diverged = not np.all(np.isfinite(paper_saddle))
+    end_x = abs(paper_saddle[-1, 0])
+    return {"a": not diverged and end_x > 2, "b": not diverged and end_x < 0.5, "c": diverged}
+
+
+check_choice(prediction, facts, exercise=2, hint="run AdaDelta(decay_rate=0.95, eps=1e-6) from SADDLE_START, "
+                                                 "plot its path on the saddle and look at x")
 
 # %% [markdown]
 # ## Terms introduced in this section

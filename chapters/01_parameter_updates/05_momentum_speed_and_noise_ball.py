@@ -454,24 +454,28 @@ print("Exercise 1: correct")
 # **Predict first**, from the formulas of this section and without running
 # anything: which of these converges fastest on the bowl in the long run?
 #
-# - A: Momentum, $\eta = 0.1$, $\alpha = 0.9$;
-# - B: Momentum, $\eta = 0.5$, $\alpha = 0.5$;
-# - C: SGD, $\eta = 0.95$.
+# - `"a"`: Momentum, $\eta = 0.1$, $\alpha = 0.9$;
+# - `"b"`: Momentum, $\eta = 0.5$, $\alpha = 0.5$;
+# - `"c"`: SGD, $\eta = 0.95$.
 #
-# Set `prediction` to "A", "B" or "C"; the self-check uses `heavy_ball_rate`.
+# Set `prediction` to `"a"`, `"b"` or `"c"`; the self-check uses `heavy_ball_rate`.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "B"
+prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_prediction = str(prediction).strip().upper()
-assert your_prediction in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-options = {"A": (0.1, 0.9), "B": (0.5, 0.5), "C": (0.95, 0.0)}
-fastest = min(options, key=lambda k: float(heavy_ball_rate(*options[k])))
-assert your_prediction == fastest, "not the fastest: compute r for each option (which roots are real?)"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    rates = {"a": float(heavy_ball_rate(0.1, 0.9)), "b": float(heavy_ball_rate(0.5, 0.5)),
+             "c": float(heavy_ball_rate(0.95, 0.0))}
+    return {letter: rate < min(r for other, r in rates.items() if other != letter) for letter, rate in rates.items()}
+
+
+check_choice(prediction, facts, exercise=2, hint="compute r for each setting (which roots are real?)")
 
 # %% [markdown]
 # ### Exercise 3: Momentum in louder noise
@@ -479,25 +483,29 @@ print("Exercise 2: correct")
 # **Predict first.** Momentum with $\eta = 0.01$, $\alpha = 0.9$ ended in SGD's
 # ball. If the noise doubles ($\sigma = 2$), its ball
 #
-# - A: doubles, as Adam's does;
-# - B: grows fourfold, as SGD's does;
-# - C: stays the same, because the velocity averages the noise.
+# - `"a"`: doubles, as Adam's does;
+# - `"b"`: grows fourfold, as SGD's does;
+# - `"c"`: stays the same, because the velocity averages the noise.
 #
-# Set `prediction` to "A", "B" or "C"; the self-check runs it.
+# Set `prediction` to `"a"`, `"b"` or `"c"`; the self-check runs it.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "B"
+prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_prediction = str(prediction).strip().upper()
-assert your_prediction in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-louder = noise_ball(noisy_descend(Momentum(lr=0.01, momentum=0.9), sigma=2.0)).mean()
-growth_momentum = louder / mean_ball["Momentum, η = 0.01, α = 0.9"]
-outcome = min({"A": 2.0, "B": 4.0, "C": 1.0}.items(), key=lambda item: abs(np.log(growth_momentum / item[1])))[0]
-assert your_prediction == outcome, "not what the run shows: is Momentum's update linear in the gradient?"
-print("Exercise 3: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    louder = noise_ball(noisy_descend(Momentum(lr=0.01, momentum=0.9), sigma=2.0)).mean()
+    growth = louder / mean_ball["Momentum, η = 0.01, α = 0.9"]
+    closest = min({"a": 2.0, "b": 4.0, "c": 1.0}.items(), key=lambda item: abs(np.log(growth / item[1])))[0]
+    return {letter: letter == closest for letter in "abc"}
+
+
+check_choice(prediction, facts, exercise=3, hint="is Momentum's update linear in the gradient?")
 
 # %% [markdown]
 # ## Terms introduced in this section

@@ -431,26 +431,29 @@ print("Exercise 2: correct. With sampling='shuffle' the Trainer draws every imag
 # of one rule (its standard deviation) with the gap between SGD at
 # $\eta = 0.01$ and Momentum. About how many times larger is the gap?
 #
-# - A: about the same size as the spread (so the ranking could flip with the seed);
-# - B: 2 to 5 times the spread;
-# - C: more than 10 times the spread.
+# - `"a"`: about the same size as the spread (so the ranking could flip with the seed);
+# - `"b"`: 2 to 5 times the spread;
+# - `"c"`: more than 10 times the spread.
 #
-# Set `prediction` to "A", "B" or "C"; the self-check computes it from
+# Set `prediction` to `"a"`, `"b"` or `"c"`; the self-check computes it from
 # `seed_loss`.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "C"
+prediction = "c"
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_choice = str(prediction).strip().upper()
-assert your_choice in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-gap = seed_loss["SGD"].mean() - seed_loss["Momentum"].mean()
-spread = max(seed_loss["SGD"].std(ddof=1), seed_loss["Momentum"].std(ddof=1))
-truth = "A" if gap < 2 * spread else "B" if gap <= 10 * spread else "C"
-assert your_choice == truth, "not what the table says: divide the gap of the means by the larger spread"
-print("Exercise 3: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    gap = seed_loss["SGD"].mean() - seed_loss["Momentum"].mean()
+    spread = max(seed_loss["SGD"].std(ddof=1), seed_loss["Momentum"].std(ddof=1))
+    return {"a": gap < 2 * spread, "b": 2 * spread <= gap <= 10 * spread, "c": gap > 10 * spread}
+
+
+check_choice(prediction, facts, exercise=3, hint="divide the gap of the means by the larger spread")
 
 # %% [markdown]
 # ## Terms introduced in this section

@@ -345,29 +345,34 @@ print("Exercise 1: correct")
 # (the grey line of the schedule figure), on the same five seeds. Where does
 # its loss on the 10,000 fixed images end, on average?
 #
-# - A: below the cosine from 0.4;
-# - B: between the cosine from 0.4 and the best constant rate;
-# - C: above the best constant rate.
+# - `"a"`: below the cosine from 0.4;
+# - `"b"`: between the cosine from 0.4 and the best constant rate;
+# - `"c"`: above the best constant rate.
 #
-# Set `prediction` to "A", "B" or "C"; the self-check trains the five runs
+# Set `prediction` to `"a"`, `"b"` or `"c"`; the self-check trains the five runs
 # and compares.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "B"
+prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_choice = str(prediction).strip().upper()
-assert your_choice in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-step_runs = train_side_by_side({"step decay": SGD(lr=0.4)}, SEEDS, train=(x_train, t_train),
-                               network=ONE_HIDDEN_LAYER, schedules={"step decay": SHAPES["step decay from 0.4"]},
-                               keep_networks=True, iterations=UPDATES, batch_size=20, sampling="replacement")
-step_loss = np.mean([network.loss(x_fixed, t_fixed) for network in step_runs["step decay"].networks])
-truth = ("A" if step_loss < end_loss["cosine from 0.4"].mean()
-         else "B" if step_loss < end_loss[best_constant].mean() else "C")
-assert your_choice == truth, "not what the five runs show: plot the schedule and think about the last 1,000 updates"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    step_runs = train_side_by_side({"step decay": SGD(lr=0.4)}, SEEDS, train=(x_train, t_train),
+                                   network=ONE_HIDDEN_LAYER, schedules={"step decay": SHAPES["step decay from 0.4"]},
+                                   keep_networks=True, iterations=UPDATES, batch_size=20, sampling="replacement")
+    step_loss = np.mean([network.loss(x_fixed, t_fixed) for network in step_runs["step decay"].networks])
+    cosine, constant = end_loss["cosine from 0.4"].mean(), end_loss[best_constant].mean()
+    return {"a": step_loss < cosine, "b": cosine <= step_loss < constant,
+            "c": step_loss >= constant and step_loss >= cosine}
+
+
+check_choice(prediction, facts, exercise=2,
+             hint="plot the schedule and think about the last 1,000 updates")
 
 # %% [markdown]
 # ## Terms introduced in this section

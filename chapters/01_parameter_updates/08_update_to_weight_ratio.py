@@ -217,25 +217,28 @@ assert np.all((3 < shorter_steps) & (shorter_steps < 6))        # about four tim
 # whatever the gradient's scale. With $\eta = 0.01$ instead of $0.001$,
 # where will its median ratio (updates 51 to 150, five seeds) lie?
 #
-# - A: below $3\cdot10^{-3}$ (about where it was);
-# - B: between $3\cdot10^{-3}$ and $3\cdot10^{-2}$;
-# - C: above $3\cdot10^{-2}$.
+# - `"a"`: below $3\cdot10^{-3}$ (about where it was);
+# - `"b"`: between $3\cdot10^{-3}$ and $3\cdot10^{-2}$;
+# - `"c"`: above $3\cdot10^{-2}$.
 #
-# Set `prediction` to "A", "B" or "C"; the self-check measures it.
+# Set `prediction` to `"a"`, `"b"` or `"c"`; the self-check measures it.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-prediction = "B"
+prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_choice = str(prediction).strip().upper()
-assert your_choice in ("A", "B", "C"), 'set prediction to "A", "B" or "C"'
-measured = np.median([train_recording_ratios(five_layer_network(i), Adam(lr=0.01), x_train, t_train, UPDATES, 128,
-                                             np.random.default_rng(b))[1][SUMMARIZE_FROM:] for i, b in SEEDS])
-truth = "A" if measured < 3e-3 else "B" if measured < 3e-2 else "C"
-assert your_choice == truth, "not what the measurement shows: how does Adam's step depend on eta?"
-print("Exercise 1: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    measured = np.median([train_recording_ratios(five_layer_network(i), Adam(lr=0.01), x_train, t_train, UPDATES,
+                                                 128, np.random.default_rng(b))[1][SUMMARIZE_FROM:] for i, b in SEEDS])
+    return {"a": measured < 3e-3, "b": 3e-3 <= measured < 3e-2, "c": measured >= 3e-2}
+
+
+check_choice(prediction, facts, exercise=1, hint="how does Adam's step depend on eta?")
 
 # %% [markdown]
 # ### Exercise 2: a learning rate from the ratio

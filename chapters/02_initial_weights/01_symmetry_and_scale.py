@@ -361,8 +361,7 @@ prediction = "c"
 # END SOLUTION
 
 # %% tags=["self-check"]
-answer = prediction.strip().upper()
-assert answer in ("A", "B", "C", "D"), "set prediction to 'a', 'b', 'c' or 'd'"
+from common.exercises import check_choice
 
 
 def unit_spreads_with_random_bias(steps=100, seed=1):
@@ -380,16 +379,17 @@ def unit_spreads_with_random_bias(steps=100, seed=1):
     return spreads
 
 
-equal = [(w1 < 1e-12, w2 < 1e-12) for w1, w2 in unit_spreads_with_random_bias()]   # after update 1, 2, ...
-holds = {   # what each option says, as a fact about the run
-    "A": equal[-1] == (True, True),
-    "B": equal[-1] == (True, False),
-    "C": equal[0] == (True, False) and not any(w1 for w1, _ in equal[1:]),
-    "D": equal[0] == (False, False),
-}
-assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"
-assert holds[answer], "not quite: train it yourself and compare W1's columns and W2's rows after each update"
-print("Exercise 1: correct")
+def facts():
+    """What each option says, as a fact about the run."""
+    equal = [(w1 < 1e-12, w2 < 1e-12) for w1, w2 in unit_spreads_with_random_bias()]   # after update 1, 2, ...
+    return {"a": equal[-1] == (True, True),
+            "b": equal[-1] == (True, False),
+            "c": equal[0] == (True, False) and not any(w1 for w1, _ in equal[1:]),
+            "d": equal[0] == (False, False)}
+
+
+check_choice(prediction, facts, options="abcd", exercise=1,
+             hint="train it yourself and compare W1's columns and W2's rows after each update")
 
 # %% [markdown]
 # ### Exercise 2: The variance of a pre-activation
@@ -421,12 +421,17 @@ def measured_preactivation_variance(n=200, weight_std=0.05, seed=3):
     return float((a @ W).var()), float(a.mean()), float(a.var())
 
 
-inputs = [(200, 0.05, 3), (50, 0.2, 4)]                          # (n, weight_std, seed)
-stats = [measured_preactivation_variance(n, s, seed) for n, s, seed in inputs]
-yours = [float(preactivation_variance(n, s, mu, v)) for (n, s, _), (_, mu, v) in zip(inputs, stats)]
-for (n, s, _), mine, (measured, _, _) in zip(inputs, yours, stats):
-    assert abs(mine / measured - 1) < 0.05, (f"n = {n}, weight std {s}: your formula gives {mine:.4f}, more than "
-                                             f"5 % {'above' if mine > measured else 'below'} the measured variance")
+def check_formula(n, weight_std, seed):
+    """Your formula against the measured variance; the measurement stays inside this function."""
+    measured, mu, v = measured_preactivation_variance(n, weight_std, seed)
+    mine = float(preactivation_variance(n, weight_std, mu, v))
+    assert abs(mine / measured - 1) < 0.05, (f"n = {n}, weight std {weight_std}: your formula gives {mine:.4f}, "
+                                             f"more than 5 % {'above' if mine > measured else 'below'} the measured "
+                                             "variance")
+
+
+for n, weight_std, seed in [(200, 0.05, 3), (50, 0.2, 4)]:
+    check_formula(n, weight_std, seed)
 print("Exercise 2: correct")
 
 # %% [markdown]
@@ -494,21 +499,24 @@ prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-answer = prediction.strip().upper()
-assert answer in ("A", "B", "C"), "set prediction to 'a', 'b' or 'c'"
-tanh_he = probe("tanh", "he")["activations"]
-beyond = float(np.mean(np.abs(tanh_he[-1]) > 0.9))
-spread_he = [float(a.std()) for a in tanh_he]
-spread_xavier = act_std["tanh, Xavier"]
-holds = {   # what each option says, as a fact about the run
-    "A": spread_he[-1] < spread_xavier[-1] and spread_he[-1] / spread_he[0] < spread_xavier[-1] / spread_xavier[0],
-    "B": (all(h > x for h, x in zip(spread_he, spread_xavier)) and abs(spread_he[-1] / spread_he[-2] - 1) < 0.05
-          and 0.01 < beyond < 0.1),
-    "C": beyond > 0.5,
-}
-assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"
-assert holds[answer], "not quite: compare the spreads of probe('tanh', 'he') and probe('tanh', 'xavier')"
-print("Exercise 4: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    """What each option says, as a fact about the run."""
+    tanh_he = probe("tanh", "he")["activations"]
+    beyond = float(np.mean(np.abs(tanh_he[-1]) > 0.9))
+    spread_he = [float(a.std()) for a in tanh_he]
+    spread_xavier = act_std["tanh, Xavier"]
+    return {"a": (spread_he[-1] < spread_xavier[-1]
+                  and spread_he[-1] / spread_he[0] < spread_xavier[-1] / spread_xavier[0]),
+            "b": (all(h > x for h, x in zip(spread_he, spread_xavier)) and abs(spread_he[-1] / spread_he[-2] - 1) < 0.05
+                  and 0.01 < beyond < 0.1),
+            "c": beyond > 0.5}
+
+
+check_choice(prediction, facts, exercise=4,
+             hint="compare the spreads of probe('tanh', 'he') and probe('tanh', 'xavier')")
 
 # %% [markdown]
 # ## Terms introduced in this section

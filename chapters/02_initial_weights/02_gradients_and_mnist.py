@@ -318,14 +318,16 @@ prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-answer = prediction.strip().upper()
-assert answer in ("A", "B", "C"), "set prediction to 'a', 'b' or 'c'"
-deep = [float(s.std()) for s in probe("relu", "xavier", depth=20)["signals"]]
-first_to_last = deep[0] / deep[-1]
-holds = {"A": 0.5 < first_to_last < 2, "B": 1e-4 < first_to_last < 1e-2, "C": first_to_last < 1e-6}
-assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"
-assert holds[answer], "not quite: apply the factor per layer of exercise 1 nineteen times"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    deep = [float(s.std()) for s in probe("relu", "xavier", depth=20)["signals"]]
+    first_to_last = deep[0] / deep[-1]
+    return {"a": 0.5 < first_to_last < 2, "b": 1e-4 < first_to_last < 1e-2, "c": first_to_last < 1e-6}
+
+
+check_choice(prediction, facts, exercise=2, hint="apply the factor per layer of exercise 1 nineteen times")
 
 # %% [markdown]
 # ### Exercise 3: Too large
@@ -345,14 +347,16 @@ prediction = "c"
 # END SOLUTION
 
 # %% tags=["self-check"]
-answer = prediction.strip().upper()
-assert answer in ("A", "B", "C"), "set prediction to 'a', 'b' or 'c'"
-big = [float(s.std()) for s in probe("relu", 1.0)["signals"]]
-growth = big[0] / big[-1]
-holds = {"A": growth < 0.5, "B": 0.5 <= growth <= 2, "C": growth > 1000}
-assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"
-assert holds[answer], "not quite: compute the factor per layer of exercise 1 for std 1"
-print("Exercise 3: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    big = [float(s.std()) for s in probe("relu", 1.0)["signals"]]
+    growth = big[0] / big[-1]
+    return {"a": growth < 0.5, "b": 0.5 <= growth <= 2, "c": growth > 1000}
+
+
+check_choice(prediction, facts, exercise=3, hint="compute the factor per layer of exercise 1 for std 1")
 
 # %% [markdown]
 # ## Terms introduced in this section

@@ -196,15 +196,17 @@ prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-answer = prediction.strip().upper()
-assert answer in ("A", "B", "C"), "set prediction to 'a', 'b' or 'c'"
-tanh_spread = [spread_across_inputs(a) for a in probe("tanh", "xavier")["activations"]]
-steps = [b / a for a, b in zip(tanh_spread, tanh_spread[1:])]
-holds = {"A": all(1 / 5 < f < 1 / 3 for f in steps), "B": all(2 / 3 < f < 1 for f in steps),
-         "C": all(f > 1 for f in steps)}
-assert sum(holds.values()) == 1, "the run should match exactly one option: please report this"
-assert holds[answer], "not quite: measure spread_across_inputs for probe('tanh', 'xavier')"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    tanh_spread = [spread_across_inputs(a) for a in probe("tanh", "xavier")["activations"]]
+    steps = [b / a for a, b in zip(tanh_spread, tanh_spread[1:])]
+    return {"a": all(1 / 5 < f < 1 / 3 for f in steps), "b": all(2 / 3 < f < 1 for f in steps),
+            "c": all(f > 1 for f in steps)}
+
+
+check_choice(prediction, facts, exercise=2, hint="measure spread_across_inputs for probe('tanh', 'xavier')")
 
 # %% [markdown]
 # ## Terms introduced in this section

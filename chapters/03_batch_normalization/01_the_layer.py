@@ -469,22 +469,32 @@ print("Exercise 2: correct")
 #
 # The 784-100-100-10 network above (all $\beta = 0$ at the start) computes
 # its gradients in training mode on a batch of **one** image. Which
-# parameters get a non-zero gradient? (A) all of them; (B) only the last
-# bias $b_3$; (C) $W_3$ and $b_3$; (D) none. Answer with one letter, then
-# run the self-check.
+# parameters get a non-zero gradient?
+#
+# - `"a"`: all of them;
+# - `"b"`: only the last bias $b_3$;
+# - `"c"`: $W_3$ and $b_3$;
+# - `"d"`: none.
+#
+# Set `prediction` to `"a"`, `"b"`, `"c"` or `"d"`, then run the self-check.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-answer_3 = "B"   # x_hat = 0, so every ReLU input is beta = 0, where its slope is 0: only b3 learns
+prediction = "b"   # x_hat = 0, so every ReLU input is beta = 0, where its slope is 0: only b3 learns
 # END SOLUTION
 
 # %% tags=["self-check"]
-choice = answer_3.strip().upper()
-assert choice in {"A", "B", "C", "D"}, "answer with one letter: A, B, C or D"
-nonzero = {key for key, grad in net.loss_and_gradient(x_check[:1], t_check[:1])[1].items() if np.any(grad)}
-options = {"A": set(net.params), "B": {"b3"}, "C": {"W3", "b3"}, "D": set()}
-assert options[choice] == nonzero, "not that one: work out x_hat for one sample, then what each ReLU sees"
-print("Exercise 3: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    nonzero = {key for key, grad in net.loss_and_gradient(x_check[:1], t_check[:1])[1].items() if np.any(grad)}
+    return {"a": nonzero == set(net.params), "b": nonzero == {"b3"}, "c": nonzero == {"W3", "b3"},
+            "d": nonzero == set()}
+
+
+check_choice(prediction, facts, options="abcd", exercise=3,
+             hint="work out x_hat for one sample, then what each ReLU sees")
 
 # %% [markdown]
 # ## Terms introduced in this section

@@ -263,29 +263,47 @@ print("Exercise 1: correct")
 # %% [markdown]
 # ### Exercise 2: why does the BatchNorm network learn slowly at $w = 1$?
 #
-# (A) its gradients explode; (B) its hidden layers' effective learning rate
-# $\eta/\lVert W\rVert^2$ is small; (C) $\varepsilon$ dominates the variance;
-# (D) the running statistics have not converged. One letter, then run the
-# self-check, which measures it.
+# - `"a"`: its gradients explode;
+# - `"b"`: its hidden layers' effective learning rate $\eta/\lVert W\rVert^2$
+#   is small;
+# - `"c"`: $\varepsilon$ dominates the variance;
+# - `"d"`: the running statistics have not converged (then only inference
+#   mode would lag, and the loss in training mode would fall as fast as at
+#   the He scale).
+#
+# Set `prediction` to `"a"`, `"b"`, `"c"` or `"d"`, then run the self-check,
+# which measures each of them.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-answer_2 = "B"
+prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-choice = answer_2.strip().upper()
-assert choice in {"A", "B", "C", "D"}, "answer with one letter: A, B, C or D"
-wide = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=1.0, use_batchnorm=True, rng=np.random.default_rng(0))
-he = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std="he", use_batchnorm=True, rng=np.random.default_rng(0))
-_, wide_grads = wide.loss_and_gradient(x_batch, t_batch)
-_, he_grads = he.loss_and_gradient(x_batch, t_batch)
-relative_step = {name: np.mean([np.linalg.norm(g[key]) / np.linalg.norm(n.params[key]) for key in HIDDEN[1:]])
-                 for name, n, g in (("wide", wide, wide_grads), ("he", he, he_grads))}
-z_var = float(np.var(x_batch @ wide.params["W1"], axis=0).min())
-assert choice == "B" and relative_step["wide"] < relative_step["he"] / 3 and z_var > 1e-5, \
-    "not that one: compare the relative step of the hidden layers at w = 1 and at the He scale"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    """Each option as a measurement: at w = 1 against the He scale, on the batch above and in the study."""
+    nets = {scale: MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=scale, use_batchnorm=True,
+                                       rng=np.random.default_rng(0)) for scale in (1.0, "he")}
+    grads = {scale: net_.loss_and_gradient(x_batch, t_batch)[1] for scale, net_ in nets.items()}
+    gradient_norm = {scale: np.mean([np.linalg.norm(grads[scale][key]) for key in HIDDEN[1:]]) for scale in nets}
+    relative_step = {scale: np.mean([np.linalg.norm(grads[scale][key]) / np.linalg.norm(nets[scale].params[key])
+                                     for key in HIDDEN[1:]]) for scale in nets}
+    z_var = float(np.var(x_batch @ nets[1.0].params["W1"], axis=0).min())
+    he_index = int(np.argmin(np.abs(SCALES - np.sqrt(2 / 100))))
+    late_loss = study.batch_loss[BN][0, :, -20:].mean(axis=1)               # training mode, last 20 batches
+    return {"a": gradient_norm[1.0] > 3 * gradient_norm["he"],
+            "b": relative_step[1.0] < relative_step["he"] / 3,
+            "c": z_var < 1e-5,                                               # BatchNorm's eps
+            "d": late_loss[0] <= 1.25 * late_loss[he_index]}
+
+
+check_choice(prediction, facts, options="abcd", exercise=2,
+             hint="measure each option at w = 1 and at the He scale: the hidden layers' gradient norms, "
+                  "their gradients relative to their weights, the pre-activations' variance, and the "
+                  "training-mode loss in the study")
 
 # %% [markdown]
 # ## Terms introduced in this section

@@ -356,7 +356,8 @@ your_terms = weight_decay_gradient(with_decay.params, 0.1)
 without = MultiLayerNet(784, [30, 30], 10, weight_decay_lambda=0.0, rng=np.random.default_rng(7))
 x_few, t_few = x_train[:20].astype(np.float64), t_train[:20]
 grads_with, grads_without = with_decay.gradient(x_few, t_few), without.gradient(x_few, t_few)
-assert sorted(your_terms) == ["W1", "W2", "W3"], f"expected the keys W1, W2, W3, got {sorted(your_terms)}"
+assert sorted(your_terms) == ["W1", "W2", "W3"], (
+    f"return one term per weight matrix (W1, W2, ...) and none for the biases; your keys: {sorted(your_terms)}")
 for key in your_terms:
     assert np.allclose(grads_with[key] - grads_without[key], your_terms[key], atol=1e-12), f"{key} is off"
 print("Exercise 2: correct")
@@ -391,8 +392,20 @@ your_pick, your_sweep_pick = one_standard_error(made_up), one_standard_error(val
 assert your_pick in made_up, "return one of the λ values (a key of scores)"
 assert your_pick != 0.1, "the best mean is the starting point; look for a larger λ within one standard error"
 assert your_pick == 0.2, "compare each mean with the best mean minus the best λ's standard error (ddof=1)"
-best_mean = max(np.mean(v) for v in validation.values())
-assert your_sweep_pick in validation and np.mean(validation[your_sweep_pick]) <= best_mean, "pick one of the swept λ"
+assert your_sweep_pick in validation, "on this section's sweep, return one of the swept λ"
+
+
+def within_one_standard_error(scores, lam):
+    """Whether the mean of λ's scores is at least the best mean minus the best λ's standard error."""
+    means = {key: np.mean(values) for key, values in scores.items()}
+    best = max(means, key=means.get)
+    return means[lam] >= means[best] - np.std(scores[best], ddof=1) / np.sqrt(len(scores[best]))
+
+
+assert within_one_standard_error(validation, your_sweep_pick), (
+    "on this section's sweep, your λ's mean is more than one standard error below the best mean")
+assert not any(within_one_standard_error(validation, lam) for lam in validation if lam > your_sweep_pick), (
+    "on this section's sweep, a larger λ is also within one standard error of the best mean")
 print("Exercise 3: correct")
 
 # %% [markdown]

@@ -380,7 +380,8 @@ your_code = inspect.getsource(dropout_forward) + inspect.getsource(dropout_backw
 assert "Dropout" not in your_code and "common" not in your_code, "write the layer with numpy, not the library's"
 rng_check = np.random.default_rng(21)
 x_check, dout_check = rng_check.standard_normal((4, 6)), rng_check.standard_normal((4, 6))
-for inverted in (False, True):
+def check_convention(inverted):
+    """Your layer against the library's for one convention; the expected arrays stay inside this function."""
     library = Dropout(0.3, inverted=inverted, rng=np.random.default_rng(22))
     expected_train = library.forward(x_check, train=True)
     mask = library.mask.copy()
@@ -399,6 +400,10 @@ for inverted in (False, True):
                                                 - dropout_forward(x_check - step, mask, 0.3, inverted, True))) / 2e-6
     assert np.allclose(dropout_backward(dout_check, mask, 0.3, inverted), numerical, atol=1e-6), \
         f"backward is not the gradient of your forward (inverted={inverted})"
+
+
+for inverted in (False, True):
+    check_convention(inverted)
 print("Exercise 1: correct")
 
 # %% [markdown]
@@ -426,17 +431,24 @@ cases = [(ratio, inverted) for ratio in (0.0, 0.1, 0.5) for inverted in (False, 
 your_predictions = [predict_dropout(ratio, inverted) for ratio, inverted in cases]
 assert all(isinstance(answer, tuple) and len(answer) == 2 and all(isinstance(a, (bool, np.bool_)) for a in answer)
            for answer in your_predictions), "return a pair of booleans, (a) then (b)"
-x_few, t_few = x_train[:20].astype(np.float64), t_train[:20]
-grads_plain = MultiLayerNet(784, [30, 30], 10, rng=np.random.default_rng(8)).gradient(x_few, t_few)
-all_hold = True
-for (ratio, inverted), answer in zip(cases, your_predictions):
-    network = MultiLayerNetExtend(784, [30, 30], 10, use_dropout=True, dropout_ratio=ratio,
-                                  dropout_inverted=inverted, rng=np.random.default_rng(8))
-    scores_equal = np.array_equal(network.predict(x_few, train=True), network.predict(x_few, train=False))
-    grads = network.gradient(x_few, t_few)
-    gradients_equal = all(np.allclose(grads[key], grads_plain[key]) for key in grads_plain)
-    all_hold = all_hold and (bool(answer[0]), bool(answer[1])) == (scores_equal, gradients_equal)
-assert all_hold, "some of your predictions disagree with the experiment"
+
+
+def all_predictions_hold(predictions):
+    """Whether every predicted pair matches the experiment; the measurements stay inside this function."""
+    x_few, t_few = x_train[:20].astype(np.float64), t_train[:20]
+    grads_plain = MultiLayerNet(784, [30, 30], 10, rng=np.random.default_rng(8)).gradient(x_few, t_few)
+    all_hold = True
+    for (ratio, inverted), answer in zip(cases, predictions):
+        network = MultiLayerNetExtend(784, [30, 30], 10, use_dropout=True, dropout_ratio=ratio,
+                                      dropout_inverted=inverted, rng=np.random.default_rng(8))
+        scores_equal = np.array_equal(network.predict(x_few, train=True), network.predict(x_few, train=False))
+        grads = network.gradient(x_few, t_few)
+        gradients_equal = all(np.allclose(grads[key], grads_plain[key]) for key in grads_plain)
+        all_hold = all_hold and (bool(answer[0]), bool(answer[1])) == (scores_equal, gradients_equal)
+    return all_hold
+
+
+assert all_predictions_hold(your_predictions), "some of your predictions disagree with the experiment"
 print("Exercise 2: correct")
 
 # %% [markdown]

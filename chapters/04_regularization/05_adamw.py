@@ -276,31 +276,37 @@ print("Exercise 1: correct")
 # $\lambda w$. After its first step (with bias correction), how far has it
 # moved, roughly?
 #
-# - A: about $\eta\lambda\lvert w\rvert$, as with SGD;
-# - B: about $\eta$, whatever λ and $w$ are;
-# - C: not at all, because Adam ignores the penalty.
+# - `"a"`: about $\eta\lambda\lvert w\rvert$, as with SGD;
+# - `"b"`: about $\eta$, whatever λ and $w$ are;
+# - `"c"`: not at all, because Adam ignores the penalty.
 #
-# Set `answer` to "A", "B" or "C". The self-check measures one step of the
+# Set `prediction` to `"a"`, `"b"` or `"c"`. The self-check measures one step of the
 # library's `Adam` on such weights for several λ.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # BEGIN SOLUTION
-answer = "B"
+prediction = "b"
 # END SOLUTION
 
 # %% tags=["self-check"]
-your_answer = str(answer).strip().upper()
-assert your_answer in ("A", "B", "C"), 'set answer to "A", "B" or "C"'
-moves = []
-for lam in (1e-3, 1e-1, 10.0):
-    weights = {"W": np.array([0.05, -0.2, 1.0])}
-    start = weights["W"].copy()
-    Adam(lr=0.001).update(weights, {"W": lam * weights["W"]})
-    moves.append(np.abs(weights["W"] - start) / 0.001)
-moves = np.array(moves)
-truth = "B" if np.allclose(moves, 1.0, rtol=0.02) else "C" if np.allclose(moves, 0.0) else "A"   # eps: under 1 %
-assert your_answer == truth, "not what one step of Adam does: compute m̂ / √v̂ for a gradient λw"
-print("Exercise 2: correct")
+from common.exercises import check_choice
+
+
+def facts():
+    """Each option as a fact about one step of Adam, for three λ and three weights."""
+    moves, sgd_like = [], []
+    for lam in (1e-3, 1e-1, 10.0):
+        weights = {"W": np.array([0.05, -0.2, 1.0])}
+        start = weights["W"].copy()
+        Adam(lr=0.001).update(weights, {"W": lam * weights["W"]})
+        moves.append(np.abs(weights["W"] - start) / 0.001)          # the move in units of eta
+        sgd_like.append(lam * np.abs(start))                         # eta lambda |w|, in units of eta
+    moves = np.array(moves)
+    return {"a": np.allclose(moves, sgd_like, rtol=0.1), "b": np.allclose(moves, 1.0, rtol=0.02),   # eps: under 1 %
+            "c": np.allclose(moves, 0.0)}
+
+
+check_choice(prediction, facts, exercise=2, hint="compute m̂ / √v̂ for a gradient λw")
 
 # %% [markdown]
 # ## Terms introduced in this section
