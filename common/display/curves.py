@@ -1,4 +1,4 @@
-"""Figures of chapter 1's MNIST sections (1.6 to 1.8): loss curves, seeds, update-to-weight ratios, schedules.
+"""Figures of chapter 1's MNIST sections (1.6 to 1.9): loss curves, seeds, update-to-weight ratios, schedules.
 
 Each function draws one figure from results given as plain dicts
 ``{label: values}`` and returns it; the section saves and shows it. Colors
@@ -12,7 +12,7 @@ import numpy as np
 
 from common.display.plot import COLORS, FIGSIZE, FIGSIZE_WIDE, small_multiples, smooth_curve
 
-# The learning-rate settings of section 1.7: constants in blues (darker = larger), schedules in warm colors.
+# The learning-rate settings of section 1.8: constants in blues (darker = larger), schedules in warm colors.
 SCHEDULE_COLORS = {
     "η = 0.1": "#9ecae1",
     "η = 0.2": "#3182bd",

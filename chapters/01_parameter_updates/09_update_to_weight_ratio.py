@@ -14,13 +14,13 @@
 # ---
 
 # %% [markdown]
-# # 1.8 The update-to-weight ratio (optional)
+# # 1.9 The update-to-weight ratio (optional)
 #
-# In section 1.6 it took extra trainings of 2,000 updates each to find that
+# In section 1.7 it took extra trainings of 2,000 updates each to find that
 # SGD at $\eta = 0.01$ was too cautious on MNIST. A cheaper sign is visible
 # within the first hundred updates: how much one update changes the weights,
 # relative to their size. This optional section measures it for the runs of
-# section 1.6 and shows what it can and cannot tell.
+# section 1.7 and shows what it can and cannot tell.
 #
 # **Learning goals.** After this section you can
 #
@@ -100,7 +100,7 @@ def five_layer_network(seed):
 
 
 # %% [markdown]
-# We replay the first 150 updates of four of section 1.6's settings, SGD at
+# We replay the first 150 updates of four of section 1.7's settings, SGD at
 # $\eta = 0.01$ and $0.1$, Momentum and Adam, from the same five pairs of
 # seeds, and check on the first seed that the losses are the Trainer's.
 #
@@ -110,7 +110,7 @@ def five_layer_network(seed):
 
 # %%
 UPDATES, SUMMARIZE_FROM = 150, 50          # record 150 updates; summarize updates 51 to 150
-SEEDS = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]          # (initial weights, mini-batches), as in section 1.6
+SEEDS = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]          # (initial weights, mini-batches), as in section 1.7
 SETTINGS = {"SGD, η = 0.01": SGD(lr=0.01), "SGD, η = 0.1": SGD(lr=0.1),
             "Momentum": Momentum(lr=0.01, momentum=0.9), "Adam": Adam(lr=0.001)}
 update_ratio = {label: [] for label in SETTINGS}           # label: one (updates, matrices) array per seed
@@ -171,7 +171,7 @@ for label in ("SGD, η = 0.01", "SGD, η = 0.1"):                      # plain S
 # ## What the ratio does not tell
 #
 # Two observations make it a rule of thumb rather than a law. SGD at
-# $\eta = 0.1$ sits several times above $10^{-3}$, and in section 1.6 it
+# $\eta = 0.1$ sits several times above $10^{-3}$, and in section 1.7 it
 # trained as well as Momentum. And Momentum, with the same effective step as
 # SGD at $0.1$, has much smaller ratios:
 
