@@ -48,7 +48,10 @@ ALLOWED_REPEATS = {
         "optimizer.update(network.params, grads)": "the update of the section's train loop, which the exercise varies",
         "losses.append(loss)": "the recording of the section's train loop, which the exercise varies",
     },
-    "01_parameter_updates/08_update_to_weight_ratio": {
+    "01_parameter_updates/07_fair_comparison": {
+        "for _ in range(steps):": "a loop over the steps, which the self-check's reference run writes too",
+    },
+    "01_parameter_updates/09_update_to_weight_ratio": {
         "np.random.default_rng(1))": "the end of a call with the first seed, which the exercise and its check name",
     },
     "05_hyperparameter_search/04_optuna": {
