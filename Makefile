@@ -117,8 +117,8 @@ KERNELS ?= Haswell Zen Sandybridge Prescott $(if $(shell grep -m1 -o avx512f /pr
 kernels: data ## by hand: nbval under other OpenBLAS kernels, and how far ≈ numbers moved
 	$(NEED_CHAPTERS)
 	@mkdir -p build/kernels && rm -f build/kernels/*.jsonl build/kernels/*.status
-	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; rm -rf build/results/kernel-$$k; \
-	    if $(CHECK_ENV) BOOK_RESULTS_DIR=$(abspath build/results)/kernel-$$k OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
+	@for k in $(KERNELS); do echo "OPENBLAS_CORETYPE=$$k"; $(call FRESH_RESULTS,kernel-$$k) \
+	    if $(CHECK_ENV) OPENBLAS_CORETYPE=$$k NBVAL_APPROX_LOG=$(abspath build/kernels)/$$k.jsonl \
 	       $(PY) -m pytest -q -n auto --dist loadscope $(NBVAL) $(CHAPTERS_NB) > build/kernels/$$k.log 2>&1; \
 	    then echo pass > build/kernels/$$k.status; else echo FAIL > build/kernels/$$k.status; fi; \
 	    echo "  $$(cat build/kernels/$$k.status): $$(tail -1 build/kernels/$$k.log)"; done
