@@ -25,6 +25,7 @@ are lists, dicts, strings, numbers, ``None`` and numpy arrays (stored with
 their dtype). No pickle: a result file is data, never code.
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -46,7 +47,10 @@ def results_dir():
     return Path(cache) / "training-techniques" / "results"
 
 
+@functools.cache
 def _library_digest():
+    """A digest of the library's source, read once per process: the code that runs is the code
+    imported at start, and every lookup and write needs it."""
     digest = hashlib.sha256()
     for package in _SOURCES:
         for path in sorted((_LIBRARY / package).rglob("*.py")):
