@@ -95,6 +95,15 @@ def test_each_worker_uses_one_blas_thread_even_when_its_parent_uses_several(star
 
 
 @MANY_CORES
+def test_the_sequential_reference_also_uses_one_blas_thread_and_restores_the_parents():
+    # Bit-identical to the workers' results even where the notebook's process runs several threads (a hub).
+    code = ("from threadpoolctl import threadpool_limits; from common.experiments.parallel import run_parallel; "
+            "from tests.test_parallel import _blas_threads; threadpool_limits(2, user_api='blas'); "
+            "print(run_parallel(_blas_threads, [1, 2], workers=1, progress=False), _blas_threads(0, 0))")
+    assert _in_fresh_python(code) == "[[1], [1]] [2]"
+
+
+@MANY_CORES
 def test_blas_is_capped_at_the_available_cores_unless_the_environment_chose():
     code = ("import common.experiments.cores as c; from tests.test_parallel import _blas_threads; "
             "before = _blas_threads(0, 0); print(before, c.cap_blas_threads(cores=1), _blas_threads(0, 0))")

@@ -111,13 +111,42 @@ def test_student_copy_hides_solutions_and_keeps_self_checks(path):
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in copy.cells if c.cell_type == "code")
 
 
+def first_exercise(copy):
+    """The index of the first solution cell of a student copy."""
+    return next(i for i, c in enumerate(copy.cells) if "solution" in c.metadata.get("tags", []))
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=name)
+def test_student_copy_is_the_checked_section_up_to_the_first_exercise(path):
+    # Up to its first exercise a copy is the section's own code, cell for cell: nbval runs exactly these
+    # cells in every check, so the copy runs that far wherever the section passes nbval.
+    original = nbformat.read(path, as_version=4)
+    copy = student_copy(original, path.name)
+    first = first_exercise(copy)
+    assert [(c.cell_type, c.source) for c in copy.cells[:first]] == \
+        [(c.cell_type, c.source) for c in original.cells[:first]]
+    assert STUB in copy.cells[first].source, "the first exercise's solution cell has no stub in the copy"
+
+
+# Executing a copy runs its section again, so the run itself is tested on the shortest section of
+# each chapter (README, "Contents"); the test above ties every other copy to its nbval run.
+RUN_ONE_PER_CHAPTER = ["01_parameter_updates/02_sgd_momentum_nesterov", "02_initial_weights/03_inside_the_sigmoid",
+                       "03_batch_normalization/01_the_layer", "04_regularization/02_norms_proximal_priors",
+                       "05_hyperparameter_search/05_parallel_trials_and_scaling"]
+
+
+def test_the_sections_run_are_sections_of_the_book():
+    assert sorted(RUN_ONE_PER_CHAPTER) == sorted(name(p) for p in CHAPTERS if name(p) in RUN_ONE_PER_CHAPTER)
+    assert len({section.split("/")[0] for section in RUN_ONE_PER_CHAPTER}) == len({p.parent for p in CHAPTERS})
+
+
+@pytest.mark.parametrize("path", [p for p in CHAPTERS if name(p) in RUN_ONE_PER_CHAPTER], ids=name)
 def test_student_copy_runs_up_to_the_first_exercise(path, tmp_path):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     copy = student_copy(nbformat.read(path, as_version=4), path.name)
-    first = next(i for i, c in enumerate(copy.cells) if "solution" in c.metadata.get("tags", []))
+    first = first_exercise(copy)
     client = NotebookClient(copy, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     with pytest.raises(CellExecutionError) as info:

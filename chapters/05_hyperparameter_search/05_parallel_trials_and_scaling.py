@@ -114,7 +114,8 @@ show(single_threaded_blas)
 # run, keeps the arithmetic of a trial the same wherever it runs.
 #
 # So the promise: the same trials, once in parallel and once one after the
-# other in this process (`workers=1`), give the same numbers, bit for bit,
+# other in this process (`workers=1`, also with one BLAS thread), give the
+# same numbers, bit for bit,
 # curves included. We check 10 trials.
 
 # %%

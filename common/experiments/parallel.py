@@ -78,7 +78,8 @@ def run_parallel(function, tasks, shared=None, workers=None, start_method=None, 
     shared: read-only data that every call needs (the training images); it
     reaches each worker once, when the worker starts, not once per task.
     workers: number of processes, at most one per task; ``workers=1`` calls
-    ``function`` in this process (the sequential reference). By default
+    ``function`` in this process (the sequential reference), with one BLAS
+    thread for the calls, as in a worker. By default
     :func:`default_workers`: 3 runs on 2 cores get 3 processes, which share
     the cores and finish together in 1.5 times the time of one run, not 2.
     Each worker uses one BLAS thread.
@@ -92,12 +93,15 @@ def run_parallel(function, tasks, shared=None, workers=None, start_method=None, 
     workers = max(1, min(default_workers(len(tasks)) if workers is None else workers, len(tasks)))
     bar = progress_bar(len(tasks), description, progress)
     try:
-        if workers == 1:
+        if workers == 1:   # here, with one BLAS thread like a worker: the same sums, so the same results
+            from threadpoolctl import threadpool_limits
+
             results = []
-            for task in tasks:
-                results.append(function(task, shared))
-                if bar is not None:
-                    bar.update()
+            with threadpool_limits(limits=1):
+                for task in tasks:
+                    results.append(function(task, shared))
+                    if bar is not None:
+                        bar.update()
             return results
         context = multiprocessing.get_context(start_method)
         results = [None] * len(tasks)
