@@ -1,5 +1,5 @@
 # Training Techniques for Neural Networks, from scratch.
-#   make lab    set up (once) and open the book in JupyterLab, at the first chapter's overview
+#   make lab    set up (once) and open the learners' copies (student/, no solutions) at the first chapter's overview
 #   make test   set up (once), then ruff, unit tests, the pair sync check and nbval over every section
 # make help lists every target, from the "## description" after each target's name. See README.md.
 
@@ -54,7 +54,7 @@ EXECUTE := BOOK_PROGRESS=0 $(BIN)jupyter nbconvert --to notebook --execute --inp
            --ExecutePreprocessor.record_timing=False \
            --ExecutePreprocessor.timeout=900 --log-level=ERROR
 
-.PHONY: help setup data lab test unit nbval nbval-another-cpu sync execute execute-twice kernels lock lint bench \
+.PHONY: help setup data lab lab-teacher test unit nbval nbval-another-cpu sync execute execute-twice kernels lock lint bench \
         runtimes contents student assignments autograde feedback handout html html-check html-serve clean
 
 # Every target with a "## description" on its line; a test checks that each .PHONY target has one.
@@ -78,7 +78,16 @@ data: setup ## check the MNIST files, or fetch them
 
 # It opens the first chapter's overview (00_overview.md, shown as a page, its links open the
 # sections). LAB_ARGS passes options on, e.g. make lab LAB_ARGS="--no-browser --port 8890".
-lab: data ## set up (once) and open the book in JupyterLab at the first overview; LAB_ARGS passes options on
+# The learners' view: the student copies of every section in student/ (solutions removed), made
+# once; later runs keep them, with the learner's answers (remove student/ for fresh copies).
+# make lab-teacher opens chapters/ itself, solutions included.
+lab: data ## set up (once) and open the learners' copies (student/, no solutions) at the first overview; LAB_ARGS passes options on
+	@test -d student || $(PY) -m tools.student --out student $(CHAPTERS_NB)
+	@$(PY) -m tools.lab_settings
+	$(BIN)jupyter lab --notebook-dir=student $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) \
+	    $(abspath student/$(shell python3 -m tools.chapters --lab-page))
+
+lab-teacher: data ## open the book itself (chapters/, solutions and outputs included) in JupyterLab
 	@$(PY) -m tools.lab_settings
 	$(BIN)jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) \
 	    $(abspath chapters/$(shell python3 -m tools.chapters --lab-page))

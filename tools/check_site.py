@@ -70,7 +70,7 @@ def chromium():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
-    driver.set_script_timeout(90)
+    driver.set_script_timeout(120)
     try:
         yield driver
     finally:
@@ -79,7 +79,7 @@ def chromium():
 
 # MathJax 3 (sphinx-mathjax-offline): on a page with formulas, wait until the deferred script has
 # typeset every one; it may start after the load event, and in CI, beside nbval, many seconds later
-# (up to 50 s). True when MathJax ran, None when the page has no formulas, false when it never appeared.
+# (up to 80 s). True when MathJax ran, None when the page has no formulas, false when it never appeared.
 TYPESET = """
 const done = arguments[arguments.length - 1];
 const start = Date.now();
@@ -88,7 +88,7 @@ const start = Date.now();
   const typeset = document.querySelectorAll('mjx-container').length;
   if (!math) { done(null); }
   else if (typeset >= math) { done(Boolean(window.MathJax && MathJax.startup)); }
-  else if (Date.now() - start > 50000) { done(Boolean(window.MathJax && MathJax.startup)); }
+  else if (Date.now() - start > 80000) { done(Boolean(window.MathJax && MathJax.startup)); }
   else { setTimeout(wait, 50); }
 })();
 """

@@ -62,9 +62,10 @@ def settings(pyproject=ROOT / "pyproject.toml"):
 
 
 def binder_url(settings):
-    """The Binder link of the README badge: JupyterLab on chapters/, built from the repository URL."""
+    """The Binder link of the README badge: JupyterLab on the learners' copies (student/, written by
+    the repository's postBuild), built from the repository URL."""
     owner_name = settings["repository"].removeprefix("https://github.com/")
-    return f"https://mybinder.org/v2/gh/{owner_name}/{settings['branch']}?urlpath=lab/tree/chapters"
+    return f"https://mybinder.org/v2/gh/{owner_name}/{settings['branch']}?urlpath=lab/tree/student"
 
 
 def contents(chapters):
