@@ -79,7 +79,8 @@ def chromium():
 
 # MathJax 3 (sphinx-mathjax-offline): on a page with formulas, wait until the deferred script has
 # typeset every one; it may start after the load event, and in CI, beside nbval, many seconds later
-# (up to 80 s). True when MathJax ran, None when the page has no formulas, false when it never appeared.
+# (up to 80 s). True when every formula is typeset (or, at the time limit, when MathJax ran), None when
+# the page has no formulas, false when MathJax never appeared.
 TYPESET = """
 const done = arguments[arguments.length - 1];
 const start = Date.now();
@@ -87,7 +88,7 @@ const start = Date.now();
   const math = document.querySelectorAll('article .math').length;
   const typeset = document.querySelectorAll('mjx-container').length;
   if (!math) { done(null); }
-  else if (typeset >= math) { done(Boolean(window.MathJax && MathJax.startup)); }
+  else if (typeset >= math) { done(true); }   // every formula typeset: MathJax ran
   else if (Date.now() - start > 80000) { done(Boolean(window.MathJax && MathJax.startup)); }
   else { setTimeout(wait, 50); }
 })();
@@ -141,6 +142,9 @@ def check_page(driver, url, page, settings):
     """Facts about one page and a list of problems found on it (``page``: its path in the site)."""
     driver.get(url)
     mathjax = driver.execute_async_script(TYPESET)
+    if mathjax is False:   # under load the deferred script has been seen not to start at all: one reload
+        driver.refresh()
+        mathjax = driver.execute_async_script(TYPESET)
     facts = driver.execute_script(INSPECT)
     facts["mathjax"] = mathjax
     problems = []
