@@ -87,7 +87,8 @@ const start = Date.now();
 (function wait() {
   const math = document.querySelectorAll('article .math').length;
   const typeset = document.querySelectorAll('mjx-container').length;
-  if (!math) { done(null); }
+  if (document.readyState !== 'complete') { setTimeout(wait, 50); }
+  else if (!math) { done(null); }
   else if (typeset >= math) { done(true); }   // every formula typeset: MathJax ran
   else if (Date.now() - start > 80000) { done(Boolean(window.MathJax && MathJax.startup)); }
   else { setTimeout(wait, 50); }
@@ -115,8 +116,8 @@ const done = arguments[arguments.length - 1];
 const start = Date.now();
 (function poll() {
   const items = Array.from(document.querySelectorAll('#search-results ul.search li a'));
-  const status = (document.querySelector('#search-results p.search-summary') || {}).innerText || '';
-  if (items.length || status || Date.now() - start > 20000) done(items.map(a => a.href)); else setTimeout(poll, 100);
+  // Wait for results (a summary can show before them), up to 20 s: a query that finds nothing costs 20 s.
+  if (items.length || Date.now() - start > 20000) done(items.map(a => a.href)); else setTimeout(poll, 100);
 })();
 """
 
@@ -142,10 +143,12 @@ def check_page(driver, url, page, settings):
     """Facts about one page and a list of problems found on it (``page``: its path in the site)."""
     driver.get(url)
     mathjax = driver.execute_async_script(TYPESET)
-    if mathjax is False:   # under load the deferred script has been seen not to start at all: one reload
-        driver.refresh()
-        mathjax = driver.execute_async_script(TYPESET)
     facts = driver.execute_script(INSPECT)
+    if facts["math"] and not mathjax:   # the formulas were not on the page at the first look: look again
+        if mathjax is False:             # MathJax never started: reload once
+            driver.refresh()
+        mathjax = driver.execute_async_script(TYPESET)
+        facts = driver.execute_script(INSPECT)
     facts["mathjax"] = mathjax
     problems = []
     if facts["ready"] != "complete":
