@@ -81,16 +81,15 @@ data: setup ## check the MNIST files, or fetch them
 # The learners' view: the student copies of every section in student/ (solutions removed), made
 # once; later runs keep them, with the learner's answers (remove student/ for fresh copies).
 # make lab-teacher opens chapters/ itself, solutions included.
+OPEN_LAB = $(PY) -m tools.lab_settings && $(BIN)jupyter lab --notebook-dir=$(1) \
+           $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) $(abspath $(1)/$(shell python3 -m tools.chapters --lab-page))
+
 lab: data ## set up (once) and open the learners' copies (student/, no solutions) at the first overview; LAB_ARGS passes options on
-	@test -d student || $(PY) -m tools.student --out student $(CHAPTERS_NB)
-	@$(PY) -m tools.lab_settings
-	$(BIN)jupyter lab --notebook-dir=student $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) \
-	    $(abspath student/$(shell python3 -m tools.chapters --lab-page))
+	@test -d student || $(PY) -m tools.student --out student
+	$(call OPEN_LAB,student)
 
 lab-teacher: data ## open the book itself (chapters/, solutions and outputs included) in JupyterLab
-	@$(PY) -m tools.lab_settings
-	$(BIN)jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) \
-	    $(abspath chapters/$(shell python3 -m tools.chapters --lab-page))
+	$(call OPEN_LAB,chapters)
 
 # ruff first (make lint), then one pytest run on every core: unit tests, sync and
 # student-copy checks, the site in Chromium (skipped where it is not installed), and

@@ -128,8 +128,8 @@ def test_student_copy_is_the_checked_section_up_to_the_first_exercise(path):
     assert STUB in copy.cells[first].source, "the first exercise's solution cell has no stub in the copy"
 
 
-# Executing a copy runs its section again, so the run itself is tested on the shortest section of
-# each chapter (README, "Contents"); the test above ties every other copy to its nbval run.
+# Executing a copy runs its section again, so the run itself is tested on one short section of each
+# chapter that needs no other section's results; the test above ties every other copy to its nbval run.
 RUN_ONE_PER_CHAPTER = ["01_parameter_updates/02_sgd_momentum_nesterov", "02_initial_weights/03_inside_the_sigmoid",
                        "03_batch_normalization/01_the_layer", "04_regularization/02_norms_proximal_priors",
                        "05_hyperparameter_search/05_parallel_trials_and_scaling"]

@@ -145,8 +145,6 @@ def check_page(driver, url, page, settings):
     mathjax = driver.execute_async_script(TYPESET)
     facts = driver.execute_script(INSPECT)
     if facts["math"] and not mathjax:   # the formulas were not on the page at the first look: look again
-        if mathjax is False:             # MathJax never started: reload once
-            driver.refresh()
         mathjax = driver.execute_async_script(TYPESET)
         facts = driver.execute_script(INSPECT)
     facts["mathjax"] = mathjax
