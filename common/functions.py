@@ -78,5 +78,9 @@ def softmax_cross_entropy(x, t):
     log of 0, no epsilon). x: (N, C) scores; t: (N,) indices or (N, C) one-hot.
     """
     x = np.asarray(x)
-    idx = label_indices(t, *x.shape)
-    return float(-np.mean(log_softmax(x)[np.arange(x.shape[0]), idx]))
+    return mean_negative_log(log_softmax(x), label_indices(t, *x.shape))
+
+
+def mean_negative_log(log_probs, idx):
+    """-mean over n of log_probs[n, idx[n]]: the cross-entropy, from log-probabilities (N, C) and class indices (N,)."""
+    return float(-np.mean(log_probs[np.arange(log_probs.shape[0]), idx]))

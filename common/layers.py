@@ -28,7 +28,7 @@ The layers: Affine; the activations Relu, Sigmoid and Tanh; SoftmaxWithLoss
 import numpy as np
 
 from common.checks import require_range
-from common.functions import label_indices, log_softmax, relu, sigmoid, softmax_cross_entropy, tanh
+from common.functions import label_indices, log_softmax, mean_negative_log, relu, sigmoid, tanh
 from common.random import as_generator
 
 
@@ -133,8 +133,9 @@ class SoftmaxWithLoss:
 
     def forward(self, x, t):
         self.t = label_indices(t, *x.shape)
-        self.y = np.exp(log_softmax(x))          # softmax(x), kept for backward
-        self.loss = softmax_cross_entropy(x, self.t)
+        log_y = log_softmax(x)
+        self.y = np.exp(log_y)                   # softmax(x), kept for backward
+        self.loss = mean_negative_log(log_y, self.t)
         return self.loss
 
     def backward(self, dout=1.0):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common.cache import user_cache_dir
 from common.checks import require_int
 
 ENV_DIR = "MNIST_DIR"
@@ -54,10 +55,10 @@ class MnistError(RuntimeError):
 
 
 def cache_dir():
-    """The user cache folder for downloaded files."""
+    """The folder for downloaded files: ``$MNIST_CACHE_DIR``, else ``mnist`` in the book's user cache folder."""
     if os.environ.get(ENV_CACHE):
         return Path(os.environ[ENV_CACHE]).expanduser()
-    return Path.home() / ".cache" / "training-techniques" / "mnist"
+    return user_cache_dir("mnist")
 
 
 def parse_idx(data, name, expected_shape=None):

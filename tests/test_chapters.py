@@ -137,10 +137,13 @@ def test_chapter_folder_has_an_overview_of_its_sections(folder):
 
 
 def section(goals=True, words=0, summary=True, exercises=2, check=True, solution_output=False, terms=True,
-            launch_cell=True):
+            launch_cell=True, empty_cell=False):
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     cells = [md("# A section\n\n" + ("## Learning goals\n\n- one\n- two\n" if goals else "Some text.\n"))]
-    cells.append(md(" ".join(["word"] * words)))
+    if words:
+        cells.append(md(" ".join(["word"] * words)))
+    if empty_cell:
+        cells.append(md(""))
     if launch_cell:
         cells.append(launch.new_cell())
     cells.append(code("x = 1", execution_count=1))
@@ -174,6 +177,7 @@ def test_a_well_formed_section_passes():
     ({"solution_output": True}, "has stored output"),
     ({"terms": False}, "Terms introduced"),
     ({"launch_cell": False}, "not the launch cell"),
+    ({"empty_cell": True}, "empty cells"),
 ])
 def test_each_missing_part_of_a_section_is_named(changes, problem):
     problems = sections.shape_problems(section(**changes))

@@ -92,3 +92,15 @@ def test_the_default_folder_is_the_user_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("BOOK_RESULTS_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert store.results_dir() == tmp_path / "training-techniques" / "results"
+
+
+def test_mnist_figures_and_results_share_the_book_cache_folder(tmp_path, monkeypatch):
+    from common.display import plot
+    from dataset import mnist
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("BOOK_RESULTS_DIR", raising=False)
+    monkeypatch.delenv(mnist.ENV_CACHE, raising=False)
+    book = tmp_path / "training-techniques"
+    assert (mnist.cache_dir(), plot.user_images_dir(), store.results_dir()) == (
+        book / "mnist", book / "images", book / "results")

@@ -12,7 +12,8 @@ A section (``chapters/NN_name/MM_topic.py``) is one idea for one sitting:
   executed notebook does not show the answer;
 * last, the table "Terms introduced in this section" (read by ``tools/glossary.py``);
 * its first code cell is the launch cell of ``tools/launch.py``, exactly (it installs the book's
-  package when the notebook is opened alone).
+  package when the notebook is opened alone);
+* no empty cell.
 
 A chapter folder has ``00_overview.md``: a title (``# ...``), a link to every section's ``.ipynb``,
 the word "optional" on the line of each section whose title says "(optional)" (or "(appendix,
@@ -91,6 +92,9 @@ def shape_problems(notebook):
     cells, problems = notebook.cells, list(launch.problems(notebook))
     if not title(notebook):
         problems.append("no title: the first markdown cell should start with '# ...'")
+    empty = [index for index, cell in enumerate(cells) if not cell.source.strip()]
+    if empty:
+        problems.append(f"empty cells (a reader sees a blank block): {empty}")
     goals = [cell for cell in cells[:GOALS_WITHIN] if cell.cell_type == "markdown" and GOALS.search(cell.source)]
     if not any(len(LIST_ITEM.findall(cell.source)) >= 2 for cell in goals):
         problems.append(f"no learning goals (a list of at least two under 'Learning goals') "

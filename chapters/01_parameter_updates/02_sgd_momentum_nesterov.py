@@ -14,8 +14,6 @@
 # ---
 
 # %% [markdown]
-#
-# %% [markdown]
 # # 1.2 SGD, Momentum and Nesterov on the bowl
 #
 # Gradient descent steps against the gradient. This section watches it do so

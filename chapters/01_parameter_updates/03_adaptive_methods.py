@@ -14,8 +14,6 @@
 # ---
 
 # %% [markdown]
-#
-# %% [markdown]
 # # 1.3 Adaptive methods: AdaGrad, RMSprop, AdaDelta and Adam
 #
 # Momentum fixes SGD's *direction* problem by averaging. Another idea fixes

@@ -14,8 +14,6 @@
 # ---
 
 # %% [markdown]
-#
-# %% [markdown]
 # # 1.4 Seven methods on three surfaces, and a race
 #
 # Sections 1.2 and 1.3 built seven update rules, one at a time. Now they

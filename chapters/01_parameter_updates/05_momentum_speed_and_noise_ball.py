@@ -14,8 +14,6 @@
 # ---
 
 # %% [markdown]
-#
-# %% [markdown]
 # # 1.5 The speed of Momentum and the noise ball (optional)
 #
 # This section goes deeper than the main path needs. On a quadratic,

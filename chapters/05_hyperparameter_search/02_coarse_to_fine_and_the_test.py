@@ -293,8 +293,16 @@ assert test_acc < best_val - 0.04                       # well below the best va
 # standard normal. The search keeps the highest score. Write
 # `winner_optimism(n, sigma, repeats, rng)` that simulates `repeats` searches
 # with the generator `rng` and returns the mean of (winning score $-$ 0.8).
-# Before you run it: is the optimism of a search of 50 such settings with
-# $\sigma = 0.03$ closer to 0.01, 0.07 or 0.15?
+# Before you run it, predict: the optimism of a search of 50 such settings
+# with $\sigma = 0.03$ is closest to
+#
+# - `"a"`: 0.01 (a third of one trial's noise);
+# - `"b"`: 0.07 (about two trials' noise);
+# - `"c"`: 0.15 (five times one trial's noise).
+#
+# Set `prediction` to `"a"`, `"b"` or `"c"`. The self-check runs your
+# function, compares it with the exact expectation, and then checks your
+# prediction against that expectation.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 def winner_optimism(n, sigma, repeats, rng):
@@ -304,7 +312,15 @@ def winner_optimism(n, sigma, repeats, rng):
     # END SOLUTION
 
 
+# BEGIN SOLUTION
+prediction = "b"          # the highest of 50 standard normal draws averages about 2.25
+# END SOLUTION
+
+
 # %% tags=["self-check"]
+from common.exercises import check_choice
+
+
 def expected_max_of_normals(n):
     """E[max of n standard normal draws]: the integral of x d(Phi(x)^n), on a fine grid."""
     x = np.linspace(-12.0, 12.0, 240_001)
@@ -321,7 +337,16 @@ assert abs(single) < 0.002, "with a single setting there is nothing to choose: c
 assert abs(many - 0.03 * expected_max_of_normals(50)) < 0.002, (
     f"the search of 50 settings gives {'too large' if many > 0.03 * expected_max_of_normals(50) else 'too small'} "
     "an optimism: keep the highest of the n scores in each search")
-print("Exercise 1: correct")
+
+
+def facts():
+    optimism = 0.03 * expected_max_of_normals(50)
+    closest = min((0.01, 0.07, 0.15), key=lambda value: abs(value - optimism))
+    return {"a": closest == 0.01, "b": closest == 0.07, "c": closest == 0.15}
+
+
+check_choice(prediction, facts, exercise=1,
+             hint="your function is right: compare what it returns for n = 50 with the three values")
 
 # %% [markdown]
 # ### Exercise 2: comparing two networks on the same images

@@ -11,6 +11,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from common.cache import user_cache_dir
+
 # One color per method or setting, used across the whole book.
 COLORS = {
     "SGD": "#1f77b4",
@@ -50,9 +52,7 @@ FIGSIZE_WIDE = (10.0, 4.0)    # two plots side by side
 def user_images_dir(environ=None):
     """A folder of this user's own for figures: ``$XDG_CACHE_HOME/training-techniques/images``,
     else ``~/.cache/training-techniques/images``."""
-    environ = os.environ if environ is None else environ
-    cache = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "training-techniques" / "images"
+    return user_cache_dir("images", environ)
 
 
 def _writable(folder):

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from common.cache import user_cache_dir
+
 _LIBRARY = Path(__file__).resolve().parents[2]
 _SOURCES = ("common", "dataset")
 _ENVIRONMENT = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")     # read, never set: they change the numbers
@@ -43,8 +45,7 @@ def results_dir():
     """The folder of the result files: ``$BOOK_RESULTS_DIR``, else the user's cache folder."""
     if os.environ.get("BOOK_RESULTS_DIR"):
         return Path(os.environ["BOOK_RESULTS_DIR"])
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "training-techniques" / "results"
+    return user_cache_dir("results")
 
 
 @functools.cache
