@@ -52,6 +52,7 @@ html_theme = "sphinx_book_theme"
 html_title = "Training Techniques" + (" (teacher's edition)" if SOLUTIONS else "")
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+html_js_files = ["search_math.js"]   # search summaries read formulas as text, not LaTeX source
 html_favicon = "_static/favicon.svg"  # else the browser asks for /favicon.ico (a 404 in the console)
 html_context = {"default_mode": "light"}  # else the theme logs "invalid theme mode" on a first visit
 html_last_updated_fmt = None

@@ -260,6 +260,7 @@ def test_the_contents_table_has_one_row_per_section_with_its_run_all(tmp_path):
                          "|  | [1.2 Second (optional)](chapters/01_demo/02_s2.ipynb) | — |",
                          "| | all 2 sections | 12 s (1 not measured) |"]
     assert contents.rows({}, tmp_path / "chapters")[0][-1] == "| | all 2 sections | — |"
+    assert [contents.duration(s) for s in (0.4, 0.99, 1.0, 29.6)] == ["< 1 s", "< 1 s", "1 s", "30 s"]
     readme = "# Book\n\n## Contents\n\n| old | table |\n| --- | --- |\n| a | b |\n\nAfter.\n\n## Next\n\n| x |\n"
     assert contents.replace_table(readme, ["| new |"]) == (
         "# Book\n\n## Contents\n\n| new |\n\nAfter.\n\n## Next\n\n| x |\n")

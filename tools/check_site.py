@@ -115,11 +115,20 @@ SEARCH = """
 const done = arguments[arguments.length - 1];
 const start = Date.now();
 (function poll() {
-  const items = Array.from(document.querySelectorAll('#search-results ul.search li a'));
-  // Wait for results (a summary can show before them), up to 20 s: a query that finds nothing costs 20 s.
-  if (items.length || Date.now() - start > 20000) done(items.map(a => a.href)); else setTimeout(poll, 100);
+  const items = Array.from(document.querySelectorAll('#search-results ul.search li'));
+  const summaries = items.map(li => li.querySelector('p.context')).filter(p => p);
+  // Wait for results (a summary can show before them), up to 20 s: a query that finds nothing costs
+  // 20 s. Then wait for each result's text summary (fetched from its page), up to 10 s more.
+  const waited = Date.now() - start;
+  if ((items.length && summaries.length === items.length) || (items.length && waited > 10000) || waited > 20000) {
+    done({links: items.map(li => li.querySelector('a').href), summaries: summaries.map(p => p.textContent)});
+  } else {
+    setTimeout(poll, 100);
+  }
 })();
 """
+# LaTeX left in a search summary: a command (\eta, \frac) or a formula's delimiter (\( \[).
+RAW_LATEX = re.compile(r"\\(?:[A-Za-z]+|[(\[\])])")
 
 
 def launch_problems(links, page, repository, branch):
@@ -201,13 +210,20 @@ def search_terms(site):
 
 
 def check_search(driver, base, site):
-    """{query: problem or None}: the search page finds the expected page for each query."""
+    """{query: problem or None}: the search page finds the expected page for each query, and no
+    result's summary shows LaTeX source (book/_static/search_math.js turns formulas into text)."""
     results = {}
     for query, expected in search_terms(site):
         driver.get(f"{base}/search.html?q={quote(query)}")
-        links = driver.execute_async_script(SEARCH)
-        hit = any(expected in link for link in links)
-        results[query] = None if hit else f"search for {query!r}: {len(links)} results, none in {expected}"
+        found = driver.execute_async_script(SEARCH)
+        links, latex = found["links"], [text for text in found["summaries"] if RAW_LATEX.search(text)]
+        if not any(expected in link for link in links):
+            results[query] = f"search for {query!r}: {len(links)} results, none in {expected}"
+        elif latex:
+            results[query] = (f"search for {query!r}: {len(latex)} summaries show LaTeX source, e.g. "
+                              f"{RAW_LATEX.search(latex[0]).group()!r} in {latex[0][:120]!r}")
+        else:
+            results[query] = None
     return results
 
 

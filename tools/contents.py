@@ -21,6 +21,11 @@ from tools.sections import title
 HEADER = ["| chapter | section | Run All |", "| --- | --- | ---: |"]
 
 
+def duration(seconds):
+    """A Run All time as the table shows it: whole seconds, and "< 1 s" for a section that takes less."""
+    return "< 1 s" if seconds < 1 else f"{seconds:.0f} s"
+
+
 def link(path, root=ROOT):
     return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
 
@@ -45,7 +50,7 @@ def rows(runtimes, chapters_dir=CHAPTERS_DIR):
         if record is None:
             seconds, missing = "—", missing + 1
         else:
-            seconds, total = f"{record['seconds']:.0f} s", total + record["seconds"]
+            seconds, total = duration(record["seconds"]), total + record["seconds"]
         section = f"[{title(notebook)}]({link(path, root)})" if is_section(path) else "(one notebook)"
         lines.append(f"| {cell} | {section} | {seconds} |")
     count = len(lines) - len(HEADER)
