@@ -51,7 +51,7 @@ ALLOWED_REPEATS = {
     "01_parameter_updates/07_fair_comparison": {
         "for _ in range(steps):": "a loop over the steps, which the self-check's reference run writes too",
     },
-    "01_parameter_updates/09_update_to_weight_ratio": {
+    "01_parameter_updates/10_update_to_weight_ratio": {
         "np.random.default_rng(1))": "the end of a call with the first seed, which the exercise and its check name",
     },
     "05_hyperparameter_search/04_optuna": {

@@ -389,7 +389,7 @@ plt.show()
 # takes long to arrive. Momentum does not escape the trade (at the same
 # effective step its ball is the same), and neither does Adam. The way out
 # is to change the step during training, large first and small at the end:
-# a learning-rate schedule (section 1.8).
+# a learning-rate schedule (section 1.9).
 
 # %% [markdown]
 # ## Summary

@@ -157,7 +157,7 @@ assert history["train_loss"] == losses
 # `Trainer`; the runs are independent, so it trains them side by side on the
 # machine's cores (`common/experiments/mnist_runs.py`). With `remember=True`
 # it also keeps each run's losses and test accuracy in a results store
-# (`common/experiments/store.py`): section 1.7 continues these runs and reads
+# (`common/experiments/store.py`): sections 1.7 and 1.8 continue these runs and read
 # them back instead of training them again.
 #
 # **Predict before you run:** the original book found SGD clearly slowest.

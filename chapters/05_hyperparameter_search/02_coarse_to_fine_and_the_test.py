@@ -387,7 +387,6 @@ print("Exercise 2: correct")
 # |---|---|---|---|
 # | coarse-to-fine search | 粗密探索 | 由粗到精搜索 | a wide first search, then a narrower one around the best trials |
 # | selection bias (optimism of the winner) | 選択バイアス | 选择偏差 | the best of many noisy scores overestimates the true score of its setting |
-# | paired comparison | 対応のある比較 | 配对比较 | comparing two results measured on the same samples, difference by difference, so that what they share cancels |
 # | standard error | 標準誤差 | 标准误差 | the standard deviation of an estimate (here an accuracy measured on n images) across repeated samples |
 #
 # See the whole [glossary](../glossary.md).

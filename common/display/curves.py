@@ -1,4 +1,4 @@
-"""Figures of chapter 1's MNIST sections (1.6 to 1.9): loss curves, seeds, update-to-weight ratios, schedules.
+"""Figures of chapter 1's MNIST sections (1.6 to 1.10): loss curves, seeds, update-to-weight ratios, schedules.
 
 Each function draws one figure from results given as plain dicts
 ``{label: values}`` and returns it; the section saves and shows it. Colors
@@ -12,7 +12,7 @@ import numpy as np
 
 from common.display.plot import COLORS, FIGSIZE, FIGSIZE_WIDE, small_multiples, smooth_curve
 
-# The learning-rate settings of section 1.8: constants in blues (darker = larger), schedules in warm colors.
+# The learning-rate settings of section 1.9: constants in blues (darker = larger), schedules in warm colors.
 SCHEDULE_COLORS = {
     "η = 0.1": "#9ecae1",
     "η = 0.2": "#3182bd",
@@ -85,6 +85,14 @@ def seed_dots(panels, log_panels=(), title=None):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def loss_and_test_dots(seed_loss, seed_test):
+    """:func:`seed_dots` of an MNIST comparison over seeds: the mean loss of the last 100 updates (log
+    scale) and the test accuracy after 2,000 updates, one dot per seed."""
+    loss = "mean loss of the last 100 updates"
+    return seed_dots({loss: seed_loss, "test accuracy after 2,000 updates": seed_test}, log_panels=(loss,),
+                     title="MNIST, five seeds per rule (dots); black: mean ± standard deviation over the seeds")
 
 
 def update_ratio_figure(ratios, summarise_from, rule_of_thumb=1e-3):

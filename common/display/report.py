@@ -46,6 +46,14 @@ def approx(value, digits=None):
     return Approx(round(value, digits) if digits is not None else value)
 
 
+def loss_and_test_summary(seed_loss, seed_test):
+    """The two tables of an MNIST comparison over seeds: the mean loss of the last 100 updates, then
+    the test accuracy (each a :func:`seed_summary`)."""
+    seeds = len(next(iter(seed_loss.values())))
+    return (f"mean loss of the last 100 updates, over {seeds} seeds:\n{seed_summary(seed_loss)}\n"
+            f"test accuracy:\n{seed_summary(seed_test)}")
+
+
 def seed_summary(values, digits=3):
     """One line per label: mean ± standard deviation over seeds, then the lowest and highest value.
 

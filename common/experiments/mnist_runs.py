@@ -1,4 +1,4 @@
-"""Chapter 1's MNIST experiments (sections 1.6 to 1.8): conditions as data, runs side by side on the cores.
+"""Chapter 1's MNIST experiments (sections 1.6 to 1.9): conditions as data, runs side by side on the cores.
 
 A section writes its conditions as a plain dict, ``{"SGD": SGD(lr=0.01), ...}``,
 and a list of seeds, and calls :func:`train_side_by_side`. For every seed and
@@ -152,6 +152,13 @@ def train_side_by_side(conditions, seeds, train, test=None, *, network=None, sch
     return {label: SeedRuns(np.array([r[0] for r in runs]), np.array([r[1] for r in runs]),
                             [r[2] for r in runs] if keep_networks else [])
             for label, runs in grouped.items()}
+
+
+def loss_and_test(runs, window=100):
+    """From ``train_side_by_side``'s result, two dicts {label: one value per seed}: the mean loss of
+    the last ``window`` updates (:func:`mean_of_last`) and the test accuracy after training."""
+    return ({label: mean_of_last(seed_runs.losses, window) for label, seed_runs in runs.items()},
+            {label: seed_runs.test_accuracy for label, seed_runs in runs.items()})
 
 
 def mean_of_last(losses, window=100):

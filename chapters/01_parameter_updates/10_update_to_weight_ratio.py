@@ -14,13 +14,13 @@
 # ---
 
 # %% [markdown]
-# # 1.9 The update-to-weight ratio (optional)
+# # 1.10 The update-to-weight ratio (optional)
 #
 # In section 1.7 it took extra trainings of 2,000 updates each to find that
 # SGD at $\eta = 0.01$ was too cautious on MNIST. A cheaper sign is visible
 # within the first hundred updates: how much one update changes the weights,
 # relative to their size. This optional section measures it for the runs of
-# section 1.7 and shows what it can and cannot tell.
+# sections 1.7 and 1.8 and shows what it can and cannot tell.
 #
 # **Learning goals.** After this section you can
 #
@@ -100,7 +100,7 @@ def five_layer_network(seed):
 
 
 # %% [markdown]
-# We replay the first 150 updates of four of section 1.7's settings, SGD at
+# We replay the first 150 updates of four settings of sections 1.7 and 1.8, SGD at
 # $\eta = 0.01$ and $0.1$, Momentum and Adam, from the same five pairs of
 # seeds, and check on the first seed that the losses are the Trainer's.
 #

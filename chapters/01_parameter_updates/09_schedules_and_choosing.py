@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 1.8 Learning-rate schedules, warm-up, and choosing an optimizer
+# # 1.9 Learning-rate schedules, warm-up, and choosing an optimizer
 #
 # Section 1.5 ended with a dilemma: with noisy gradients, a large constant
 # step reaches the region of the minimum quickly and then jitters in a large
@@ -264,7 +264,7 @@ plt.show()
 #
 # - **Adam is a strong default.** Its step per weight is of the order of
 #   $\eta$ whatever the scale of the gradient, so $\eta = 10^{-3}$ works on
-#   many problems with little tuning. On MNIST (section 1.7) it ended below
+#   many problems with little tuning. On MNIST (section 1.8) it ended below
 #   SGD even when SGD had Momentum's effective step. With weight decay, prefer
 #   its variant AdamW (Loshchilov & Hutter 2019, in `common.optimizers`).
 # - **SGD with momentum is still common**, especially for image models, where
