@@ -166,9 +166,11 @@ bench: data ## time the benchmarks, write benchmarks/RESULTS.md
 # Run All of each section, one at a time: the kernel is started first, then the clock runs from
 # the first cell to the last. Run it on a quiet machine. The times (merged into build/runtimes.json,
 # so CHAPTERS=... measures a few again) feed make contents, the README's table of contents.
+# FASTEST=1 keeps each section's fastest run over several passes (on a machine shared with other jobs).
 runtimes: sync data ## time each section's Run All into build/runtimes.json and print a table
 	$(NEED_CHAPTERS)
-	@$(call FRESH_RESULTS,runtimes) $(CHECK_ENV) $(PY) -m tools.runtimes --out build/runtimes.json $(CHAPTERS_NB)
+	@$(call FRESH_RESULTS,runtimes) $(CHECK_ENV) $(PY) -m tools.runtimes --out build/runtimes.json \
+	    $(if $(filter 1,$(FASTEST)),--fastest) $(CHAPTERS_NB)
 
 contents: setup ## print the README's Contents table: one row per section, Run All from build/runtimes.json
 	@$(PY) -m tools.contents

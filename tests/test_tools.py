@@ -280,6 +280,18 @@ def test_runtimes_table_and_file(tmp_path):
     assert runtimes.load(tmp_path / "r.json") == records
 
 
+def test_runtimes_fastest_keeps_the_quicker_of_two_passes(tmp_path, monkeypatch):
+    notebook = tmp_path / "01_a.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A\n\nfour words of prose")]),
+                   notebook)
+    out = tmp_path / "runtimes.json"
+    for seconds, flags, expected in ((10.0, [], 10.0), (20.0, ["--fastest"], 10.0), (5.0, ["--fastest"], 5.0),
+                                     (8.0, [], 8.0)):
+        monkeypatch.setattr(runtimes, "run_all_seconds", lambda path, seconds=seconds: seconds)
+        runtimes.main(["--out", str(out), *flags, str(notebook)])
+        assert runtimes.load(out)[runtimes.key(notebook)]["seconds"] == expected, (seconds, flags)
+
+
 def test_the_readme_contents_lists_every_section_and_its_links_exist():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = contents.replace_table(text, ["@@TABLE@@"])  # raises when there is no Contents table
