@@ -118,7 +118,8 @@ const start = Date.now();
   const items = Array.from(document.querySelectorAll('#search-results ul.search li'));
   const summaries = items.map(li => li.querySelector('p.context')).filter(p => p);
   // Wait for results (a summary can show before them), up to 20 s: a query that finds nothing costs
-  // 20 s. Then wait for each result's text summary (fetched from its page), up to 10 s more.
+  // 20 s. Once there are results, wait until each shows its text summary (fetched from its page), or
+  // until 10 s have passed since the search page opened.
   const waited = Date.now() - start;
   if ((items.length && summaries.length === items.length) || (items.length && waited > 10000) || waited > 20000) {
     done({links: items.map(li => li.querySelector('a').href), summaries: summaries.map(p => p.textContent)});
